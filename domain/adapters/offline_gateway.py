@@ -1,0 +1,45 @@
+"""The embedded payment gateway: no money moves, every reference says "simulated".
+
+It keeps what it was asked to do (``checkouts``, ``transfers``, ``refunds``) keyed by idempotency
+key, so a repeated call returns the first call's reference, as Stripe's idempotency does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from domain.ports import Checkout
+
+
+def _reference(prefix: str, key: str) -> str:
+    return f"{prefix}_sim_{hashlib.sha256(key.encode()).hexdigest()[:20]}"
+
+
+@dataclass
+class OfflineGateway:
+    public_url: str = "http://127.0.0.1:8080"
+    checkouts: dict[str, Checkout] = field(default_factory=dict)
+    transfers: dict[str, tuple[str, int]] = field(default_factory=dict)
+    refunds: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    async def start_funding(self, *, escrow_id: str, challenge_id: str, amount: int,
+                            currency: str, idempotency_key: str) -> Checkout:
+        if idempotency_key not in self.checkouts:
+            reference = _reference("cs", idempotency_key)
+            url = f"{self.public_url.rstrip('/')}/simulated-checkout/{reference}"
+            self.checkouts[idempotency_key] = Checkout(url=url, reference=reference)
+        return self.checkouts[idempotency_key]
+
+    async def transfer(self, *, escrow_id: str, challenge_id: str, payee_id: str, amount: int,
+                       currency: str, source_reference: str | None,
+                       idempotency_key: str) -> str:
+        if idempotency_key not in self.transfers:
+            self.transfers[idempotency_key] = (_reference("tr", idempotency_key), amount)
+        return self.transfers[idempotency_key][0]
+
+    async def refund(self, *, escrow_id: str, amount: int, currency: str,
+                     source_reference: str | None, idempotency_key: str) -> str:
+        if idempotency_key not in self.refunds:
+            self.refunds[idempotency_key] = (_reference("re", idempotency_key), amount)
+        return self.refunds[idempotency_key][0]

@@ -1,0 +1,18 @@
+"""The collaborators every service receives, built once per process by ``bootstrap``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from domain.events import EventBus
+from domain.ports import PaymentGateway
+
+
+@dataclass
+class Deps:
+    bus: EventBus
+    gateway: PaymentGateway
+    platform_fee_bps: int = 0
+    auto_refund_days: int = 14
+    public_url: str = "http://127.0.0.1:8080"
+    extras: dict[str, object] = field(default_factory=dict)

@@ -1,0 +1,164 @@
+"""Accounts: registration, login, bearer tokens, profiles, platform identities and link codes."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from pymongo.errors import DuplicateKeyError
+
+from domain.deps import Deps
+from domain.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
+from domain.events import UserRegistered
+from domain.models.common import utcnow
+from domain.models.social import Review
+from domain.models.users import AuthToken, LinkCode, Platform, PlatformIdentity, User
+from domain.services.common import get_or_404, load_actor, parse, update_where
+from domain.services.inputs import LoginInput, ProfileInput, RegisterInput
+
+_hasher = PasswordHasher()
+# Verifying against this when the email is unknown keeps login time the same either way.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+LINK_CODE_TTL = timedelta(minutes=15)
+_LINK_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+async def _issue_token(user_id: str) -> str:
+    token = secrets.token_urlsafe(32)
+    await AuthToken(token_hash=_sha256(token), user_id=user_id).insert()
+    return token
+
+
+async def register(deps: Deps, data: Mapping[str, Any]) -> tuple[str, User]:
+    form = parse(RegisterInput, data)
+    user = User(email=form.email, password_hash=_hasher.hash(form.password),
+                display_name=form.display_name)
+    try:
+        await user.insert()
+    except DuplicateKeyError:
+        raise Conflict("an account with this email already exists") from None
+    await PlatformIdentity(platform=Platform.WEB, external_id=user.id, user_id=user.id).insert()
+    await deps.bus.publish(UserRegistered(user_id=user.id))
+    return await _issue_token(user.id), user
+
+
+async def login(deps: Deps, data: Mapping[str, Any]) -> tuple[str, User]:
+    form = parse(LoginInput, data)
+    user = await User.find_one({"email": form.email})
+    try:
+        _hasher.verify(user.password_hash if user and user.password_hash else _DUMMY_HASH,
+                       form.password)
+    except (VerificationError, InvalidHashError):
+        raise Unauthorized("wrong email or password") from None
+    if user is None or user.password_hash is None:
+        raise Unauthorized("wrong email or password")
+    if user.banned:
+        raise Forbidden("this account is banned", reason=user.ban_reason)
+    return await _issue_token(user.id), user
+
+
+async def authenticate(token: Any) -> User:
+    """The user a bearer token belongs to; revoked, unknown or banned tokens are refused."""
+    if not isinstance(token, str) or not 10 <= len(token) <= 200:
+        raise Unauthorized("missing or malformed token")
+    record = await AuthToken.find_one({"token_hash": _sha256(token), "revoked_at": None})
+    if record is None:
+        raise Unauthorized("invalid or revoked token")
+    return await load_actor(record.user_id)
+
+
+async def logout(token: str) -> None:
+    await update_where(AuthToken, {"token_hash": _sha256(token), "revoked_at": None},
+                       {"$set": {"revoked_at": utcnow()}})
+
+
+async def update_profile(deps: Deps, actor_id: str, data: Mapping[str, Any]) -> User:
+    await load_actor(actor_id)
+    form = parse(ProfileInput, data)
+    changes = form.model_dump(exclude_none=True)
+    if not changes:
+        raise ValidationFailed("nothing to change: give display_name, bio or skills")
+    updated = await update_where(User, {"_id": actor_id}, {"$set": changes})
+    if updated is None:
+        raise NotFound("user not found")
+    return updated
+
+
+async def public_profile(user_id: str) -> tuple[User, list[Review]]:
+    user = await get_or_404(User, user_id, "user")
+    reviews = await Review.find({"subject_id": user.id}).sort("-created_at").limit(50).to_list()
+    return user, reviews
+
+
+async def create_link_code(deps: Deps, actor_id: str) -> str:
+    await load_actor(actor_id)
+    code = "".join(secrets.choice(_LINK_ALPHABET) for _ in range(8))
+    await LinkCode(code_hash=_sha256(code), user_id=actor_id,
+                   expires_at=utcnow() + LINK_CODE_TTL).insert()
+    return code
+
+
+async def platform_user(deps: Deps, platform: Platform | str, external_id: str,
+                        display_name: str, username: str | None = None) -> User:
+    """The user behind a chat account; a first contact creates a member account for it."""
+    platform = Platform(platform)
+    identity = await PlatformIdentity.find_one({"platform": platform, "external_id": external_id})
+    if identity is not None:
+        user = await User.get(identity.user_id)
+        if user is not None:
+            return user
+    name = (display_name or username or f"{platform} user").strip()[:60] or f"{platform} user"
+    user = User(display_name=name)
+    await user.insert()
+    try:
+        await PlatformIdentity(platform=platform, external_id=external_id, user_id=user.id,
+                               username=username).insert()
+    except DuplicateKeyError:
+        # Two first messages raced; the other one created the identity, so use its user.
+        await user.delete()
+        identity = await PlatformIdentity.find_one({"platform": platform,
+                                                    "external_id": external_id})
+        assert identity is not None
+        return await get_or_404(User, identity.user_id, "user")
+    await deps.bus.publish(UserRegistered(user_id=user.id))
+    return user
+
+
+async def redeem_link_code(deps: Deps, platform: Platform | str, external_id: str,
+                           code: Any) -> User:
+    """Tie a chat account to the web account that asked for ``code``."""
+    if not isinstance(code, str) or not 4 <= len(code.strip()) <= 32:
+        raise ValidationFailed("a link code is 8 letters and digits")
+    now = utcnow()
+    link = await update_where(
+        LinkCode, {"code_hash": _sha256(code.strip().upper()), "used_at": None,
+                   "expires_at": {"$gt": now}},
+        {"$set": {"used_at": now}})
+    if link is None:
+        raise NotFound("this link code is unknown, used or expired")
+    user = await load_actor(link.user_id)
+    platform = Platform(platform)
+    moved = await update_where(PlatformIdentity,
+                               {"platform": platform, "external_id": external_id},
+                               {"$set": {"user_id": user.id}})
+    if moved is None:
+        try:
+            await PlatformIdentity(platform=platform, external_id=external_id,
+                                   user_id=user.id).insert()
+        except DuplicateKeyError:
+            await update_where(PlatformIdentity, {"platform": platform, "external_id": external_id},
+                               {"$set": {"user_id": user.id}})
+    return user
+
+
+async def identities_of(user_id: str) -> list[PlatformIdentity]:
+    return await PlatformIdentity.find({"user_id": user_id}).to_list()

@@ -1,0 +1,71 @@
+"""Helpers every service uses: input parsing, loading actors, conditional updates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from beanie import Document, UpdateResponse
+from pydantic import BaseModel, ValidationError
+
+from domain.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
+from domain.models.users import User
+
+M = TypeVar("M", bound=BaseModel)
+D = TypeVar("D", bound=Document)
+
+
+def parse(model: type[M], data: Mapping[str, Any] | M) -> M:
+    """Validate untrusted input into ``model``; a failure is a ValidationFailed naming fields."""
+    if isinstance(data, model):
+        return data
+    if not isinstance(data, Mapping):
+        raise ValidationFailed("expected an object", fields={})
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as exc:
+        fields = {".".join(str(p) for p in err["loc"]) or "body": err["msg"]
+                  for err in exc.errors()}
+        summary = "; ".join(f"{k}: {v}" for k, v in fields.items())
+        raise ValidationFailed(f"invalid input: {summary}", fields=fields) from None
+
+
+def require_id(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not value or len(value) > 64:
+        raise ValidationFailed(f"{what} must be a non-empty id string")
+    return value
+
+
+async def load_actor(actor_id: Any) -> User:
+    """The user acting; unknown ids are unauthenticated and banned users may do nothing."""
+    if not isinstance(actor_id, str) or not actor_id:
+        raise Unauthorized("sign in first")
+    user = await User.get(actor_id)
+    if user is None:
+        raise Unauthorized("unknown user")
+    if user.banned:
+        raise Forbidden("this account is banned", reason=user.ban_reason)
+    return user
+
+
+async def require_moderator(actor_id: Any) -> User:
+    actor = await load_actor(actor_id)
+    if not actor.is_moderator:
+        raise Forbidden("moderators only")
+    return actor
+
+
+async def get_or_404(model: type[D], doc_id: Any, what: str) -> D:
+    if not isinstance(doc_id, str) or not doc_id or len(doc_id) > 64:
+        raise NotFound(f"{what} not found")
+    doc = await model.get(doc_id)
+    if doc is None:
+        raise NotFound(f"{what} not found")
+    return doc
+
+
+async def update_where(model: type[D], condition: Mapping[str, Any],
+                       update: Mapping[str, Any]) -> D | None:
+    """One atomic conditional update; the new document, or None if the condition did not hold."""
+    return await model.find_one(dict(condition)).update(
+        dict(update), response_type=UpdateResponse.NEW_DOCUMENT)

@@ -1,0 +1,145 @@
+"""Input shapes of the services. Interfaces hand raw dicts in; these decide what is valid."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from domain.models.challenges import Difficulty, Visibility
+from domain.models.common import MAX_AMOUNT, Amount, Currency, Money, utcnow
+from domain.models.social import ReportTarget
+
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+
+
+def _email(value: str) -> str:
+    value = value.strip().lower()
+    if len(value) > 254 or not _EMAIL.match(value):
+        raise ValueError("not an email address")
+    return value
+
+
+def _future(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("deadline needs a time zone (use UTC, e.g. 2030-01-01T00:00:00Z)")
+    if value <= utcnow():
+        raise ValueError("deadline must be in the future")
+    return value
+
+
+def Text(max_length: int, min_length: int = 1) -> type[str]:
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length,
+                                            max_length=max_length, strict=True)]  # type: ignore[return-value]
+
+
+Email = Annotated[str, StringConstraints(strict=True), AfterValidator(_email)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1,
+                                       max_length=30, pattern=r"^[a-z0-9][a-z0-9+#.\-]*$")]
+Deadline = Annotated[datetime, AfterValidator(_future)]
+
+
+class StrictInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RegisterInput(StrictInput):
+    email: Email
+    password: Annotated[str, StringConstraints(strict=True, min_length=8, max_length=256)]
+    display_name: Text(60)
+
+
+class LoginInput(StrictInput):
+    email: Email
+    password: Annotated[str, StringConstraints(strict=True, min_length=1, max_length=256)]
+
+
+class ProfileInput(StrictInput):
+    display_name: Text(60) | None = None
+    bio: Text(2000, min_length=0) | None = None
+    skills: Annotated[list[Tag], Field(max_length=30)] | None = None
+
+
+class MilestoneInput(StrictInput):
+    title: Text(120)
+    amount: Amount
+
+
+class ChallengeInput(StrictInput):
+    title: Text(120, min_length=3)
+    description: Text(10_000)
+    category: Text(40)
+    tags: Annotated[list[Tag], Field(max_length=10)] = []
+    difficulty: Difficulty = Difficulty.MEDIUM
+    reward: Money
+    milestones: Annotated[list[MilestoneInput], Field(max_length=20)] | None = None
+    deadline: Deadline | None = None
+    visibility: Visibility = Visibility.PUBLIC
+    community_id: Text(64) | None = None
+
+
+class ChallengeEdit(StrictInput):
+    title: Text(120, min_length=3) | None = None
+    description: Text(10_000) | None = None
+    category: Text(40) | None = None
+    tags: Annotated[list[Tag], Field(max_length=10)] | None = None
+    difficulty: Difficulty | None = None
+    reward: Money | None = None
+    milestones: Annotated[list[MilestoneInput], Field(max_length=20)] | None = None
+    deadline: Deadline | None = None
+    visibility: Visibility | None = None
+
+
+class ChallengeQuery(StrictInput):
+    q: Text(200, min_length=0) | None = None
+    category: Text(40) | None = None
+    tag: Tag | None = None
+    min_reward: Annotated[int, Field(ge=0, le=MAX_AMOUNT)] | None = None
+    max_reward: Annotated[int, Field(ge=0, le=MAX_AMOUNT)] | None = None
+    currency: Currency | None = None
+    state: str | None = None
+    owner_id: Text(64) | None = None
+    solver_id: Text(64) | None = None
+    sort: Annotated[str, Field(pattern=r"^(newest|reward|deadline|popular)$")] = "newest"
+    cursor: Text(500) | None = None
+    limit: Annotated[int, Field(ge=1, le=100)] = 20
+
+
+class ApplyInput(StrictInput):
+    proposal: Text(5000)
+
+
+class SubmitInput(StrictInput):
+    note: Text(5000)
+
+
+class DisputeInput(StrictInput):
+    reason: Text(2000)
+
+
+class ResolveInput(StrictInput):
+    release_amount: Annotated[int, Field(strict=True, ge=0, le=MAX_AMOUNT)]
+    refund_amount: Annotated[int, Field(strict=True, ge=0, le=MAX_AMOUNT)]
+
+
+class ReviewInput(StrictInput):
+    rating: Annotated[int, Field(strict=True, ge=1, le=5)]
+    text: Text(2000, min_length=0) = ""
+
+
+class ReportInput(StrictInput):
+    target_type: ReportTarget
+    target_id: Text(64)
+    reason: Text(2000)
+
+
+class BanInput(StrictInput):
+    reason: Text(500) = "no reason given"
+
+
+class MessageInput(StrictInput):
+    conversation_id: Text(64)
+    body: Text(4000)
+    client_id: Annotated[str, StringConstraints(strict=True, min_length=1, max_length=64)]

@@ -1,0 +1,39 @@
+"""The notification inbox. Live delivery (sockets, bot DMs) subscribes to NotificationCreated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.deps import Deps
+from domain.errors import ValidationFailed
+from domain.events import NotificationCreated
+from domain.models.chat import Notification
+from domain.services.common import load_actor
+
+
+async def notify(deps: Deps, user_id: str, kind: str, text: str,
+                 data: dict[str, Any] | None = None) -> Notification:
+    notification = Notification(user_id=user_id, kind=kind, text=text, data=data or {})
+    await notification.insert()
+    await deps.bus.publish(NotificationCreated(notification_id=notification.id, user_id=user_id))
+    return notification
+
+
+async def inbox(actor_id: str, unread_only: bool = False, limit: int = 50) -> list[Notification]:
+    actor = await load_actor(actor_id)
+    if not 1 <= limit <= 200:
+        raise ValidationFailed("limit must be between 1 and 200")
+    condition: dict[str, Any] = {"user_id": actor.id}
+    if unread_only:
+        condition["read"] = False
+    return await Notification.find(condition).sort("-created_at").limit(limit).to_list()
+
+
+async def mark_read(deps: Deps, actor_id: str, ids: Any) -> int:
+    actor = await load_actor(actor_id)
+    if not isinstance(ids, list) or not ids or len(ids) > 200 or not all(
+            isinstance(i, str) and 0 < len(i) <= 64 for i in ids):
+        raise ValidationFailed("ids must be a list of 1 to 200 notification ids")
+    result = await Notification.find({"_id": {"$in": ids}, "user_id": actor.id,
+                                      "read": False}).update({"$set": {"read": True}})
+    return getattr(result, "modified_count", 0)

@@ -1,0 +1,45 @@
+"""Settings read from the environment, with the names of CONTRACT.md. Unset means embedded."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+    mongodb_url: str | None = None
+    mongodb_database: str = "openchance"
+    redis_url: str | None = None
+    typesense_url: str | None = None
+    typesense_api_key: str | None = None
+    stripe_secret_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_api_base: str | None = None
+    openai_api_key: str | None = None
+    openai_base_url: str | None = None
+    telegram_bot_token: str | None = None
+    telegram_webhook_secret: str | None = None
+    telegram_api_url: str | None = None
+    discord_bot_token: str | None = None
+    discord_api_url: str | None = None
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_api_url: str | None = None
+    openchance_public_url: str | None = None
+
+    platform_fee_bps: int = Field(default=0, ge=0, le=5000)
+    auto_refund_days: int = Field(default=14, ge=1)
+
+    @property
+    def embedded_parts(self) -> list[str]:
+        """Names of the services that run in-process because no URL or key was given."""
+        parts = []
+        if not self.mongodb_url:
+            parts.append("MongoDB (in-memory emulation)")
+        if not self.redis_url:
+            parts.append("Socket.IO fan-out, presence and rate limits (in-process)")
+        if not self.stripe_secret_key:
+            parts.append("payments (offline gateway, simulated)")
+        return parts

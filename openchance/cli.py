@@ -1,0 +1,104 @@
+"""The ``openchance`` command: serve, worker, bot, seed."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from domain.settings import Settings
+
+
+def _banner(settings: Settings, host: str, port: int, demo: bool) -> str:
+    lines = [f"OpenChance is up at http://{host}:{port}  (health: http://{host}:{port}/healthz)"]
+    embedded = settings.embedded_parts
+    if embedded:
+        lines.append("Embedded in this process: " + "; ".join(embedded) + ".")
+    if not settings.mongodb_url:
+        lines.append("Embedded data lives in memory and is lost when this process exits.")
+    if demo:
+        from domain.demo import DEMO_PASSWORD, DEMO_USERS
+
+        logins = ", ".join(email for email, _, _ in DEMO_USERS)
+        lines.append(f"Demo data loaded. Log in as {logins} with password {DEMO_PASSWORD!r}.")
+    return "\n".join(lines)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from realtime.app import create_app
+
+    settings = Settings()
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:  # pragma: no cover - uvloop is optional on unusual platforms
+        pass
+    app = create_app(settings, demo=args.demo)
+    banner = _banner(settings, args.host, args.port, args.demo)
+    web.run_app(app, host=args.host, port=args.port, print=lambda _: print(banner, flush=True),
+                access_log=None)
+    return 0
+
+
+async def _seed() -> int:
+    from domain.bootstrap import build_deps
+    from domain.demo import load_demo
+    from domain.storage import close_storage, open_storage
+
+    settings = Settings()
+    if not settings.mongodb_url:
+        print("seed writes into the MongoDB that MONGODB_URL names; it is unset.\n"
+              "For the embedded store use: openchance serve --demo", file=sys.stderr)
+        return 2
+    client = await open_storage(settings.mongodb_url, settings.mongodb_database)
+    try:
+        await load_demo(build_deps(settings))
+    finally:
+        await close_storage(client)
+    print("Demo users, challenges and a conversation were added.")
+    return 0
+
+
+def _worker(_: argparse.Namespace) -> int:
+    from workers.runner import run_worker
+
+    return asyncio.run(run_worker(Settings()))
+
+
+def _bot(args: argparse.Namespace) -> int:
+    print(f"The {args.platform} bot is not built yet (see README: status).", file=sys.stderr)
+    return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="openchance",
+                                     description="The OpenChance challenge marketplace.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the whole platform in one process")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--demo", action="store_true", help="load demo users and challenges")
+    serve.set_defaults(run=_serve)
+    worker = commands.add_parser("worker", help="run background jobs")
+    worker.set_defaults(run=_worker)
+    bot = commands.add_parser("bot", help="run one chat bot as its own process")
+    bot.add_argument("platform", choices=["telegram", "discord", "slack"])
+    bot.set_defaults(run=_bot)
+    seed = commands.add_parser("seed", help="add demo data to the MongoDB at MONGODB_URL")
+    seed.add_argument("--demo", action="store_true", required=True)
+    seed.set_defaults(run=lambda _: asyncio.run(_seed()))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = build_parser().parse_args(argv)
+    return int(args.run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

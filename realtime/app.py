@@ -1,0 +1,41 @@
+"""The aiohttp application: health, and (from their own modules) the API, sockets and web client."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from domain.bootstrap import build_deps
+from domain.deps import Deps
+from domain.settings import Settings
+from domain.storage import close_storage, open_storage
+from realtime.keys import DEPS, SETTINGS, STORAGE
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+def create_app(settings: Settings, deps: Deps | None = None, *, demo: bool = False,
+               storage: object | None = None) -> web.Application:
+    """``storage`` lets a caller that already opened the store (tests) share it."""
+    app = web.Application()
+    app[SETTINGS] = settings
+    app[DEPS] = deps or build_deps(settings)
+    app.router.add_get("/healthz", healthz)
+
+    async def storage_context(app: web.Application) -> AsyncIterator[None]:
+        owned = storage is None
+        app[STORAGE] = storage if storage is not None else await open_storage(
+            settings.mongodb_url, settings.mongodb_database)
+        if demo:
+            from domain.demo import load_demo
+
+            await load_demo(app[DEPS])
+        yield
+        if owned:
+            await close_storage(app[STORAGE])
+
+    app.cleanup_ctx.append(storage_context)
+    return app
