@@ -36,8 +36,18 @@ def Text(max_length: int, min_length: int = 1) -> type[str]:
 
 
 Email = Annotated[str, StringConstraints(strict=True), AfterValidator(_email)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=1,
-                                       max_length=30, pattern=r"^[a-z0-9][a-z0-9+#.\-]*$")]
+_TAG = re.compile(r"^[a-z0-9][a-z0-9+#.\-]{0,29}$")
+
+
+def _tag(value: str) -> str:
+    value = value.strip().lower()
+    if not _TAG.match(value):
+        raise ValueError("a tag is 1-30 letters, digits or + # . - (starting with a letter or "
+                         "digit)")
+    return value
+
+
+Tag = Annotated[str, StringConstraints(strict=True), AfterValidator(_tag)]
 Deadline = Annotated[datetime, AfterValidator(_future)]
 
 

@@ -1,0 +1,75 @@
+"""Shared fixtures: a fresh store per test (in memory, or a throw-away database on the real
+MongoDB named by MONGODB_URL), and the domain's collaborators with an offline gateway."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from domain.adapters.offline_gateway import OfflineGateway
+from domain.bootstrap import build_deps
+from domain.deps import Deps
+from domain.models.users import Role, User
+from domain.services import accounts
+from domain.services.common import update_where
+from domain.settings import Settings
+from domain.storage import close_storage, open_storage
+
+
+@pytest.fixture
+async def storage() -> AsyncIterator[Any]:
+    url = os.environ.get("MONGODB_URL")
+    name = f"openchance_test_{uuid.uuid4().hex[:12]}"
+    client = await open_storage(url, name)
+    yield client
+    if url:
+        await client.drop_database(name)
+    await close_storage(client)
+
+
+@pytest.fixture
+def gateway() -> OfflineGateway:
+    return OfflineGateway()
+
+
+@pytest.fixture
+def deps(storage: Any, gateway: OfflineGateway) -> Deps:
+    deps = build_deps(Settings(_env_file=None), gateway=gateway)
+    deps.bus.keep_history = True
+    return deps
+
+
+class Users:
+    """Makes registered users for a test: ``await users.make("alice")``."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    async def make(self, name: str, role: Role = Role.MEMBER) -> User:
+        _, user = await accounts.register(self.deps, {
+            "email": f"{name}-{uuid.uuid4().hex[:6]}@example.org",
+            "password": "correct horse battery", "display_name": name})
+        if role != Role.MEMBER:
+            user = await update_where(User, {"_id": user.id}, {"$set": {"role": role}})
+        assert user is not None
+        return user
+
+
+@pytest.fixture
+def users(deps: Deps) -> Users:
+    return Users(deps)
+
+
+def challenge_data(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "title": "Make the importer fast", "description": "1M rows in under 5 s.",
+        "category": "Engineering", "tags": ["python", "perf"], "difficulty": "hard",
+        "reward": {"amount": 30_000, "currency": "usd"},
+        "milestones": [{"title": "Plan", "amount": 10_000}, {"title": "Ship", "amount": 20_000}],
+    }
+    data.update(overrides)
+    return data
