@@ -18,7 +18,7 @@ from domain.events import UserRegistered
 from domain.models.common import utcnow
 from domain.models.social import Review
 from domain.models.users import AuthToken, LinkCode, Platform, PlatformIdentity, User
-from domain.services.common import get_or_404, load_actor, parse, update_where
+from domain.services.common import get_or_404, load_actor, parse, parse_platform, update_where
 from domain.services.inputs import LoginInput, ProfileInput, RegisterInput
 
 _hasher = PasswordHasher()
@@ -110,7 +110,7 @@ async def create_link_code(deps: Deps, actor_id: str) -> str:
 async def platform_user(deps: Deps, platform: Platform | str, external_id: str,
                         display_name: str, username: str | None = None) -> User:
     """The user behind a chat account; a first contact creates a member account for it."""
-    platform = Platform(platform)
+    platform = parse_platform(platform)
     identity = await PlatformIdentity.find_one({"platform": platform, "external_id": external_id})
     if identity is not None:
         user = await User.get(identity.user_id)
@@ -146,7 +146,7 @@ async def redeem_link_code(deps: Deps, platform: Platform | str, external_id: st
     if link is None:
         raise NotFound("this link code is unknown, used or expired")
     user = await load_actor(link.user_id)
-    platform = Platform(platform)
+    platform = parse_platform(platform)
     moved = await update_where(PlatformIdentity,
                                {"platform": platform, "external_id": external_id},
                                {"$set": {"user_id": user.id}})

@@ -9,7 +9,7 @@ from beanie import Document, UpdateResponse
 from pydantic import BaseModel, ValidationError
 
 from domain.errors import Forbidden, NotFound, Unauthorized, ValidationFailed
-from domain.models.users import User
+from domain.models.users import Platform, User
 
 M = TypeVar("M", bound=BaseModel)
 D = TypeVar("D", bound=Document)
@@ -69,3 +69,10 @@ async def update_where(model: type[D], condition: Mapping[str, Any],
     """One atomic conditional update; the new document, or None if the condition did not hold."""
     return await model.find_one(dict(condition)).update(
         dict(update), response_type=UpdateResponse.NEW_DOCUMENT)
+
+
+def parse_platform(value: Any) -> Platform:
+    try:
+        return Platform(value)
+    except ValueError:
+        raise ValidationFailed(f"platform must be one of {[p.value for p in Platform]}") from None

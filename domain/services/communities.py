@@ -8,7 +8,7 @@ from domain.deps import Deps
 from domain.errors import ValidationFailed
 from domain.models.social import Community
 from domain.models.users import Platform
-from domain.services.common import load_actor, update_where
+from domain.services.common import load_actor, parse_platform, update_where
 
 
 async def opt_in(deps: Deps, actor_id: str, platform: Platform | str, external_id: str,
@@ -17,7 +17,7 @@ async def opt_in(deps: Deps, actor_id: str, platform: Platform | str, external_i
     actor = await load_actor(actor_id)
     if not external_id or len(external_id) > 64:
         raise ValidationFailed("a community needs its platform id")
-    community = Community(platform=Platform(platform), external_id=external_id,
+    community = Community(platform=parse_platform(platform), external_id=external_id,
                           title=(title or external_id)[:120], opted_in_by=actor.id)
     try:
         await community.insert()
@@ -33,10 +33,10 @@ async def opt_in(deps: Deps, actor_id: str, platform: Platform | str, external_i
 async def opt_out(deps: Deps, actor_id: str, platform: Platform | str,
                   external_id: str) -> Community | None:
     await load_actor(actor_id)
-    return await update_where(Community, {"platform": Platform(platform),
+    return await update_where(Community, {"platform": parse_platform(platform),
                                           "external_id": external_id},
                               {"$set": {"active": False}})
 
 
 async def active_communities(platform: Platform | str) -> list[Community]:
-    return await Community.find({"platform": Platform(platform), "active": True}).to_list()
+    return await Community.find({"platform": parse_platform(platform), "active": True}).to_list()

@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from domain.errors import ValidationFailed
+from domain.models.common import utcnow
+from domain.services import applications, challenges
+from tests.conftest import Users, challenge_data
+
+
+@pytest.fixture
+async def catalogue(deps, users: Users):
+    alice, bob = await users.make("alice"), await users.make("bob")
+    specs = [
+        dict(title="Parse logs fast", category="engineering", tags=["python"],
+             reward={"amount": 5_000, "currency": "usd"}, deadline_days=10),
+        dict(title="Logo for a club", category="design", tags=["logo"],
+             reward={"amount": 15_000, "currency": "eur"}, deadline_days=2),
+        dict(title="Rust port of parser", category="engineering", tags=["rust"],
+             reward={"amount": 90_000, "currency": "usd"}, deadline_days=None),
+        dict(title="Translate docs", category="writing", tags=["spanish"],
+             reward={"amount": 1_000, "currency": "usd"}, deadline_days=5),
+        dict(title="Unlisted secret work", category="engineering", tags=["python"],
+             reward={"amount": 7_000, "currency": "usd"}, deadline_days=None,
+             visibility="unlisted"),
+    ]
+    posted = []
+    for spec in specs:
+        days = spec.pop("deadline_days")
+        deadline = (utcnow() + timedelta(days=days)).isoformat() if days else None
+        posted.append(await challenges.post_challenge(
+            deps, alice.id, challenge_data(milestones=None, deadline=deadline, **spec)))
+    await applications.apply(deps, bob.id, posted[3].id, {"proposal": "hola"})
+    return posted
+
+
+async def titles(query) -> list[str]:
+    items, _ = await challenges.list_challenges(query)
+    return [c.title for c in items]
+
+
+async def test_filters(catalogue) -> None:
+    assert await titles({"category": "Engineering"}) == ["Rust port of parser", "Parse logs fast"]
+    assert await titles({"tag": "logo"}) == ["Logo for a club"]
+    assert await titles({"q": "PARSE"}) == ["Rust port of parser", "Parse logs fast"]
+    assert await titles({"min_reward": 5_000, "max_reward": 20_000}) == [
+        "Logo for a club", "Parse logs fast"]
+    assert await titles({"q": ".*"}) == []  # regex characters are searched literally
+    assert await titles({"state": "cancelled"}) == []
+
+
+async def test_sorts(catalogue) -> None:
+    assert (await titles({"sort": "reward"}))[0] == "Rust port of parser"
+    assert await titles({"sort": "deadline"}) == [
+        "Logo for a club", "Translate docs", "Parse logs fast", "Rust port of parser"]
+    assert (await titles({"sort": "popular"}))[0] == "Translate docs"
+
+
+@pytest.mark.parametrize("sort", ["newest", "reward", "deadline", "popular"])
+async def test_cursor_pagination_visits_each_once(catalogue, sort) -> None:
+    seen: list[str] = []
+    cursor = None
+    for _ in range(10):
+        query = {"sort": sort, "limit": 1, **({"cursor": cursor} if cursor else {})}
+        items, cursor = await challenges.list_challenges(query)
+        seen += [c.title for c in items]
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(await titles({"sort": sort}))
+    assert len(seen) == 4
+
+
+@pytest.mark.parametrize("query", [
+    {"sort": "random"}, {"limit": 0}, {"limit": 1000}, {"min_reward": -1},
+    {"cursor": "garbage!!"}, {"state": "bogus"}, {"state": "removed"}, {"tag": "a b"},
+    {"unknown": "x"},
+])
+async def test_bad_queries_are_refused(catalogue, query) -> None:
+    with pytest.raises(ValidationFailed):
+        await challenges.list_challenges(query)
