@@ -10,6 +10,7 @@ from domain.bootstrap import build_deps
 from domain.deps import Deps
 from domain.settings import Settings
 from domain.storage import close_storage, open_storage
+from realtime.api.core import setup_api
 from realtime.keys import DEPS, SETTINGS, STORAGE
 
 
@@ -24,6 +25,7 @@ def create_app(settings: Settings, deps: Deps | None = None, *, demo: bool = Fal
     app[SETTINGS] = settings
     app[DEPS] = deps or build_deps(settings)
     app.router.add_get("/healthz", healthz)
+    setup_api(app)
 
     async def storage_context(app: web.Application) -> AsyncIterator[None]:
         owned = storage is None
