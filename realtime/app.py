@@ -12,6 +12,7 @@ from domain.settings import Settings
 from domain.storage import close_storage, open_storage
 from realtime.api.core import setup_api
 from realtime.keys import DEPS, SETTINGS, STORAGE
+from realtime.webclient import setup_webclient
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -26,6 +27,7 @@ def create_app(settings: Settings, deps: Deps | None = None, *, demo: bool = Fal
     app[DEPS] = deps or build_deps(settings)
     app.router.add_get("/healthz", healthz)
     setup_api(app)
+    setup_webclient(app)
 
     async def storage_context(app: web.Application) -> AsyncIterator[None]:
         owned = storage is None

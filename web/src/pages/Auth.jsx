@@ -1,0 +1,55 @@
+import { useState } from "preact/hooks";
+import { api } from "../lib/api.js";
+import { session } from "../lib/session.js";
+import { navigate } from "../lib/router.js";
+import { Field, ErrorBox } from "../components/ui.jsx";
+
+export function Auth({ mode = "login", next }) {
+  const signup = mode === "signup";
+  const [form, setForm] = useState({ email: "", password: "", display_name: "" });
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const set = (name) => (e) => setForm({ ...form, [name]: e.currentTarget.value });
+
+  const submit = async (event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const body = signup ? form : { email: form.email, password: form.password };
+      const data = await api("POST", signup ? "/auth/register" : "/auth/login", body);
+      session.signIn(data.token, data.user);
+      navigate(next && next !== "/login" && next !== "/signup" ? next : "/dashboard",
+        { replace: true });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section class="narrow">
+      <h1>{signup ? "Create an account" : "Log in"}</h1>
+      <form onSubmit={submit} aria-label={signup ? "Sign up" : "Log in"}>
+        {signup && <Field label="Display name" name="display_name" required maxLength={60}
+          autocomplete="nickname" value={form.display_name} onInput={set("display_name")} />}
+        <Field label="Email" name="email" type="email" required autocomplete="email"
+          value={form.email} onInput={set("email")} />
+        <Field label="Password" name="password" type="password" required
+          minLength={signup ? 8 : 1} autocomplete={signup ? "new-password" : "current-password"}
+          hint={signup ? "At least 8 characters." : undefined}
+          value={form.password} onInput={set("password")} />
+        <ErrorBox error={error} />
+        <button class="primary" type="submit" disabled={busy}>
+          {signup ? "Sign up" : "Log in"}
+        </button>
+      </form>
+      <p>
+        {signup
+          ? <>Already have an account? <a href="/login">Log in</a></>
+          : <>New here? <a href="/signup">Create an account</a></>}
+      </p>
+    </section>
+  );
+}
