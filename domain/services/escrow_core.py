@@ -73,9 +73,9 @@ async def note_reference(key: str, reference: str) -> None:
 
 
 def milestone_index(escrow: Escrow, n: Any) -> int:
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise ValidationFailed("milestone number must be an integer")
-    if not 1 <= n <= len(escrow.milestones):
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValidationFailed("milestone number must be an integer from 1")
+    if n > len(escrow.milestones):
         raise NotFound(f"milestone {n} does not exist (this escrow has "
                        f"{len(escrow.milestones)})")
     return n - 1
