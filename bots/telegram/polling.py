@@ -1,0 +1,32 @@
+"""Long-polling mode: ``openchance bot telegram`` runs the bot as its own process."""
+
+from __future__ import annotations
+
+import logging
+
+from domain.bootstrap import build_deps
+from domain.settings import Settings
+from domain.storage import close_storage, open_storage
+
+log = logging.getLogger(__name__)
+
+
+async def run_polling(settings: Settings) -> int:
+    if not settings.telegram_bot_token:
+        log.error("TELEGRAM_BOT_TOKEN is not set; there is no bot to run")
+        return 2
+    from bots.telegram.bot import wire
+
+    storage = await open_storage(settings.mongodb_url, settings.mongodb_database)
+    deps = build_deps(settings)
+    bot, dispatcher, outbox = wire(deps, settings)
+    try:
+        # Polling and a webhook exclude each other on Telegram's side.
+        await bot.delete_webhook(drop_pending_updates=False)
+        await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)
+    finally:
+        await outbox.drain()
+        await bot.session.close()
+        await dispatcher.storage.close()
+        await close_storage(storage)
+    return 0

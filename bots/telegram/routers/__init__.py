@@ -1,0 +1,22 @@
+"""One router per feature; each module's ``build()`` returns a fresh ``Router(name=__name__)``
+(a router can belong to one dispatcher only, and tests build several). Order matters only for
+the fallback, which must come last."""
+
+from __future__ import annotations
+
+from bots.telegram.routers import (
+    applications,
+    browse,
+    chat,
+    communities,
+    escrow,
+    fallback,
+    moderation,
+    my,
+    post,
+    reviews,
+    start,
+)
+
+ROUTER_MODULES = (start, post, browse, applications, escrow, reviews, my, moderation,
+                  communities, chat, fallback)

@@ -1,0 +1,47 @@
+"""Command usage lines: /help prints them, and error replies repeat the one that applies."""
+
+from __future__ import annotations
+
+USAGE: dict[str, str] = {
+    "start": "/start — who you are here and what you can do",
+    "help": "/help — this list",
+    "link": "/link CODE — join this Telegram account to your web account "
+            "(get the code on the web: Profile → Link a chat account)",
+    "post": "/post — post a challenge, step by step",
+    "challenges": "/challenges [words] — open challenges, optionally matching words",
+    "challenge": "/challenge ID — one challenge, with its buttons",
+    "apply": "/apply ID [proposal] — apply to a challenge",
+    "my": "/my — what you posted, solve and applied to",
+    "fund": "/fund ID — pay the reward into escrow (you confirm first)",
+    "submit": "/submit ID N NOTE — hand in milestone N of a challenge you solve",
+    "release": "/release ID [N] — pay milestone N to the solver (you confirm first)",
+    "refund": "/refund ID — give the escrow back to you (you confirm first)",
+    "review": "/review ID RATING TEXT — rate the other side 1 to 5 after completion",
+    "community": "/community on|off [@channel] — (chat admins) announce new challenges here",
+    "cancel": "/cancel — stop what you are in the middle of",
+    "ban": "/ban USER_ID [reason] — (moderators) ban a user; or reply to their message",
+    "unban": "/unban USER_ID — (moderators) lift a ban",
+    "remove": "/remove ID — (moderators) take a challenge down",
+    "reports": "/reports — (moderators) open reports",
+}
+
+MODERATOR_COMMANDS = ("ban", "unban", "remove", "reports")
+# Commands about one person's own account or money: answered only in a private chat.
+PRIVATE_ONLY = ("link", "post", "apply", "my", "fund", "submit", "release", "refund", "review",
+                "cancel")
+
+
+def help_text() -> str:
+    general = [line for name, line in USAGE.items() if name not in MODERATOR_COMMANDS]
+    moderation = [USAGE[name] for name in MODERATOR_COMMANDS]
+    return ("<b>OpenChance</b> — post challenges, solve them, get paid through escrow.\n\n"
+            + "\n".join(general) + "\n\n<b>Moderators</b>\n" + "\n".join(moderation))
+
+
+class UsageError(Exception):
+    """The command could not be read; nothing was asked of the domain."""
+
+    def __init__(self, command: str, problem: str) -> None:
+        super().__init__(problem)
+        self.command = command
+        self.problem = problem
