@@ -1,17 +1,21 @@
 """Beanie documents of the domain, and the list that storage registers."""
 
+from domain.models.announcements import Announcement
 from domain.models.challenges import Application, Challenge
 from domain.models.chat import Conversation, Message, Notification
 from domain.models.escrow import Escrow, PaymentOperation, Submission
+from domain.models.payment_events import StripeEvent
+from domain.models.payouts import PayoutAccount
 from domain.models.social import AuditEntry, Community, Report, Review
 from domain.models.users import AuthToken, LinkCode, PlatformIdentity, User
 
 ALL_DOCUMENTS = (
     User, PlatformIdentity, AuthToken, LinkCode,
     Challenge, Application,
-    Escrow, PaymentOperation, Submission,
+    Escrow, PaymentOperation, Submission, StripeEvent, PayoutAccount,
     Review, Report, AuditEntry, Community,
     Conversation, Message, Notification,
+    Announcement,
 )
 
 __all__ = [d.__name__ for d in ALL_DOCUMENTS] + ["ALL_DOCUMENTS"]

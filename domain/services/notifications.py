@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.deps import Deps
-from domain.errors import ValidationFailed
+from domain.errors import NotFound, ValidationFailed
 from domain.events import NotificationCreated
 from domain.models.chat import Notification
 from domain.services.common import load_actor
@@ -37,3 +37,11 @@ async def mark_read(deps: Deps, actor_id: str, ids: Any) -> int:
     result = await Notification.find({"_id": {"$in": ids}, "user_id": actor.id,
                                       "read": False}).update({"$set": {"read": True}})
     return getattr(result, "modified_count", 0)
+
+
+async def notification_for(user_id: str, notification_id: str) -> Notification:
+    """One notification of ``user_id`` (for live delivery, which is told only its id)."""
+    notification = await Notification.get(notification_id) if notification_id else None
+    if notification is None or notification.user_id != user_id:
+        raise NotFound("notification not found")
+    return notification
