@@ -1,0 +1,128 @@
+"""Domain events become Socket.IO pushes (CONTRACT.md, server -> client).
+
+One translation serves every process: a realtime node passes its own server's ``emit`` (rooms
+span nodes through its Redis manager); a worker or bot process passes the ``emit`` of a
+write-only Redis manager (``socket_emitter``) and never imports ``realtime/``. Events are only
+published in the process where the state changed, so each push is emitted exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from domain.events import (
+    ChallengeUpdated,
+    EscrowChanged,
+    EventBus,
+    MessageSent,
+    NotificationCreated,
+)
+from domain.models.challenges import Challenge
+from domain.models.chat import Conversation, Message, Notification
+from domain.models.escrow import Escrow
+
+log = logging.getLogger(__name__)
+
+# The pub/sub channel every node and write-only emitter shares.
+SOCKET_CHANNEL = "openchance-socketio"
+MESSAGE_FIELDS = ("id", "conversation_id", "seq", "sender_id", "body", "client_id", "created_at")
+
+Emit = Callable[[str, dict[str, Any], str | list[str]], Awaitable[None]]
+
+
+def user_room(user_id: str) -> str:
+    return f"user:{user_id}"
+
+
+def conversation_room(conversation_id: str) -> str:
+    return f"conversation:{conversation_id}"
+
+
+def challenge_room(challenge_id: str) -> str:
+    return f"challenge:{challenge_id}"
+
+
+def presence_room(user_id: str) -> str:
+    return f"presence:{user_id}"
+
+
+def render_message(message: Message) -> dict[str, Any]:
+    dumped = message.model_dump(mode="json")
+    return {name: dumped[name] for name in MESSAGE_FIELDS}
+
+
+def render_conversation(conversation: Conversation) -> dict[str, Any]:
+    return conversation.model_dump(mode="json", exclude={"key"})
+
+
+def render_notification(notification: Notification) -> dict[str, Any]:
+    return notification.model_dump(mode="json")
+
+
+def render_challenge(challenge: Challenge) -> dict[str, Any]:
+    # deadline_key is a sorting helper, not part of what a client sees.
+    return challenge.model_dump(mode="json", exclude={"deadline_key"})
+
+
+def render_escrow(escrow: Escrow) -> dict[str, Any]:
+    rendered = escrow.model_dump(mode="json")
+    rendered["held"] = escrow.held
+    return rendered
+
+
+class SocketPushes:
+    """Bus handlers; ``closed`` lets a stopped server's handlers go quiet (the bus keeps them)."""
+
+    def __init__(self, emit: Emit) -> None:
+        self.emit = emit
+        self.closed = False
+
+    async def message_sent(self, event: MessageSent) -> None:
+        message = await Message.get(event.message_id)
+        if message is not None and not self.closed:
+            await self.emit("message:new", {"message": render_message(message)},
+                            conversation_room(event.conversation_id))
+
+    async def notification_created(self, event: NotificationCreated) -> None:
+        notification = await Notification.get(event.notification_id)
+        if notification is not None and not self.closed:
+            await self.emit("notification", {"notification": render_notification(notification)},
+                            user_room(event.user_id))
+
+    async def challenge_updated(self, event: ChallengeUpdated) -> None:
+        challenge = await Challenge.get(event.challenge_id)
+        if challenge is None or self.closed:
+            return
+        # Watchers, plus the two people it concerns even when they are not watching.
+        rooms = [challenge_room(challenge.id)] + [
+            user_room(u) for u in (challenge.owner_id, challenge.solver_id) if u]
+        await self.emit("challenge:updated", {"challenge": render_challenge(challenge)}, rooms)
+
+    async def escrow_changed(self, event: EscrowChanged) -> None:
+        escrow = await Escrow.get(event.escrow_id)
+        if escrow is not None and event.participant_ids and not self.closed:
+            await self.emit("escrow:updated", {"escrow": render_escrow(escrow)},
+                            [user_room(u) for u in event.participant_ids])
+
+
+def subscribe_socket_pushes(bus: EventBus, emit: Emit) -> SocketPushes:
+    pushes = SocketPushes(emit)
+    bus.subscribe(MessageSent, pushes.message_sent)
+    bus.subscribe(NotificationCreated, pushes.notification_created)
+    bus.subscribe(ChallengeUpdated, pushes.challenge_updated)
+    bus.subscribe(EscrowChanged, pushes.escrow_changed)
+    return pushes
+
+
+def socket_emitter(redis_url: str) -> Emit:
+    """An ``emit`` for processes without sockets: publishes to every realtime node via Redis."""
+    import socketio
+
+    manager = socketio.AsyncRedisManager(redis_url, channel=SOCKET_CHANNEL, write_only=True)
+
+    async def emit(event: str, data: dict[str, Any], room: str | list[str]) -> None:
+        await manager.emit(event, data, namespace="/", room=room)
+
+    return emit

@@ -1,0 +1,218 @@
+"""Client -> server events of CONTRACT.md: each parses its payload, calls the domain, renders an
+ack ``{ok: true, ...}`` or ``{ok: false, error: {code, message}}``. A bad payload gets an error
+ack and the connection stays up."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import socketio
+
+from domain.adapters.ephemeral import EphemeralUnavailable
+from domain.adapters.socket_push import (
+    challenge_room,
+    conversation_room,
+    presence_room,
+    render_conversation,
+    render_message,
+    user_room,
+)
+from domain.deps import Deps
+from domain.errors import DomainError, ValidationFailed
+from domain.services import accounts, conversations
+from domain.services.challenges import get_challenge
+from domain.services.common import load_actor, require_id
+from realtime.sockets.live import LiveState
+from realtime.sockets.options import SocketOptions, TokenBucket
+
+log = logging.getLogger(__name__)
+
+Ack = dict[str, Any]
+
+
+@dataclass
+class Session:
+    """What a socket carries: who it is, and its own rate limit."""
+
+    user_id: str
+    bucket: TokenBucket
+    watched: set[str] = field(default_factory=set)
+    presence: set[str] = field(default_factory=set)
+
+
+def error_ack(code: str, message: str) -> Ack:
+    return {"ok": False, "error": {"code": code, "message": message}}
+
+
+def _fields(payload: Mapping[str, Any], required: set[str], optional: frozenset[str] = frozenset()
+            ) -> None:
+    """Refuse missing and unknown keys, so a typo is an error rather than silently ignored."""
+    missing = required - payload.keys()
+    unknown = payload.keys() - required - optional
+    if missing or unknown:
+        parts = ([f"missing {', '.join(sorted(missing))}"] if missing else []) + (
+            [f"unknown {', '.join(sorted(map(str, unknown)))}"] if unknown else [])
+        raise ValidationFailed("invalid payload: " + "; ".join(parts))
+
+
+class SocketEvents:
+    def __init__(self, sio: socketio.AsyncServer, deps: Deps, live: LiveState,
+                 options: SocketOptions) -> None:
+        self.sio, self.deps, self.live, self.options = sio, deps, live, options
+        self.sessions: dict[str, Session] = {}
+        # One sender at a time per conversation on this node, so message:new leaves in seq order.
+        self._send_locks: dict[str, asyncio.Lock] = {}
+        sio.on("connect", self.connect)
+        sio.on("disconnect", self.disconnect)
+        sio.on("*", self.unknown_event)
+        for name, handler in {
+            "conversation:open": self.conversation_open,
+            "conversation:join": self.conversation_join,
+            "message:send": self.message_send,
+            "typing": self.typing,
+            "message:read": self.message_read,
+            "presence:query": self.presence_query,
+            "challenge:watch": self.challenge_watch,
+        }.items():
+            sio.on(name, self._guarded(handler))
+
+    async def connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        token = auth.get("token") if isinstance(auth, dict) else None
+        try:
+            user = await accounts.authenticate(token)
+        except DomainError as exc:
+            raise socketio.exceptions.ConnectionRefusedError(
+                exc.message, {"code": exc.code}) from None
+        self.sessions[sid] = Session(user.id, TokenBucket(self.options.events_per_second,
+                                                          self.options.event_burst))
+        await self.sio.enter_room(sid, user_room(user.id))
+        await self.live.connected(sid, user.id)
+
+    async def disconnect(self, sid: str, reason: Any = None) -> None:
+        self.sessions.pop(sid, None)
+        await self.live.disconnected(sid)
+
+    async def unknown_event(self, event: str, sid: str, *args: Any) -> Ack:
+        return error_ack("unknown_event", f"no such event: {str(event)[:64]}")
+
+    def _guarded(self, handler: Callable[[Session, str, dict[str, Any]], Awaitable[Ack | None]]
+                 ) -> Callable[..., Awaitable[Ack]]:
+        async def guarded(sid: str, *args: Any) -> Ack:
+            session = self.sessions.get(sid)
+            if session is None:
+                return error_ack("unauthorized", "connect with a valid token first")
+            if not session.bucket.take():
+                return error_ack("rate_limited", "too many events; slow down")
+            if len(args) != 1 or not isinstance(args[0], dict):
+                return error_ack("validation_error", "the payload must be one JSON object")
+            try:
+                result = await handler(session, sid, args[0])
+            except DomainError as exc:
+                return error_ack(exc.code, exc.message)
+            except EphemeralUnavailable:
+                return error_ack("unavailable", "presence is unavailable; try again shortly")
+            except Exception:
+                log.exception("socket event failed")
+                return error_ack("internal_error", "something went wrong on our side")
+            return {"ok": True, **(result or {})}
+        return guarded
+
+    async def conversation_open(self, session: Session, sid: str, payload: dict[str, Any]) -> Ack:
+        conversation = await conversations.open_conversation(self.deps, session.user_id, payload)
+        return {"conversation": render_conversation(conversation)}
+
+    async def conversation_join(self, session: Session, sid: str, payload: dict[str, Any]) -> Ack:
+        _fields(payload, {"conversation_id"}, frozenset({"after_seq"}))
+        after_seq = payload.get("after_seq", 0)
+        conversation = await conversations.member_conversation(session.user_id,
+                                                               payload["conversation_id"])
+        # Join before reading history: a message sent meanwhile arrives live or in the replay
+        # (the client drops a seq it already has), never in neither.
+        room = conversation_room(conversation.id)
+        await self.sio.enter_room(sid, room)
+        try:
+            missed, has_more = await self._replay(session.user_id, conversation.id, after_seq)
+        except DomainError:
+            await self.sio.leave_room(sid, room)
+            raise
+        for other in conversation.participant_ids:
+            if other != session.user_id:
+                await self._follow_presence(session, sid, other)
+        return {"missed": [render_message(m) for m in missed], "has_more": has_more}
+
+    async def _replay(self, user_id: str, conversation_id: str, after_seq: Any
+                      ) -> tuple[list[Any], bool]:
+        missed: list[Any] = []
+        page_size = conversations.MAX_HISTORY_PAGE
+        while len(missed) < self.options.max_missed:
+            page = await conversations.history(user_id, conversation_id, after_seq, page_size)
+            missed.extend(page)
+            if len(page) < page_size:
+                return missed, False
+            after_seq = page[-1].seq
+        return missed, True
+
+    async def message_send(self, session: Session, sid: str, payload: dict[str, Any]) -> Ack:
+        key = payload.get("conversation_id")
+        lock_key = key if isinstance(key, str) and 0 < len(key) <= 64 else ""
+        lock = self._send_locks.setdefault(lock_key, asyncio.Lock())
+        try:
+            async with lock:
+                message = await conversations.send_message(self.deps, session.user_id, payload)
+        finally:
+            if not lock.locked() and not getattr(lock, "_waiters", None):
+                self._send_locks.pop(lock_key, None)
+        return {"message": render_message(message)}
+
+    async def typing(self, session: Session, sid: str, payload: dict[str, Any]) -> None:
+        _fields(payload, {"conversation_id", "is_typing"})
+        if not isinstance(payload["is_typing"], bool):
+            raise ValidationFailed("is_typing must be true or false")
+        conversation = await conversations.member_conversation(session.user_id,
+                                                               payload["conversation_id"])
+        await self.live.typing(sid, conversation.id, session.user_id, payload["is_typing"])
+
+    async def message_read(self, session: Session, sid: str, payload: dict[str, Any]) -> Ack:
+        _fields(payload, {"conversation_id", "seq"})
+        seq = await conversations.mark_read(self.deps, session.user_id,
+                                            payload["conversation_id"], payload["seq"])
+        conversation_id = payload["conversation_id"]
+        await self.sio.emit("read", {"conversation_id": conversation_id,
+                                     "user_id": session.user_id, "seq": seq},
+                            to=conversation_room(conversation_id))
+        return {"seq": seq}
+
+    async def presence_query(self, session: Session, sid: str, payload: dict[str, Any]) -> Ack:
+        _fields(payload, {"user_ids"})
+        user_ids = payload["user_ids"]
+        if not isinstance(user_ids, list) or not 1 <= len(user_ids) <= 100:
+            raise ValidationFailed("user_ids must be a list of 1 to 100 user ids")
+        ids = [require_id(u, "each user id") for u in user_ids]
+        online = await self.live.online(ids)
+        for user_id in ids:
+            await self._follow_presence(session, sid, user_id)
+        return {"online": online}
+
+    async def _follow_presence(self, session: Session, sid: str, user_id: str) -> None:
+        """Later ``presence`` pushes for ``user_id`` reach this socket (within a cap)."""
+        if user_id in session.presence or (
+                len(session.presence) >= self.options.max_presence_subscriptions):
+            return
+        session.presence.add(user_id)
+        await self.sio.enter_room(sid, presence_room(user_id))
+
+    async def challenge_watch(self, session: Session, sid: str, payload: dict[str, Any]) -> None:
+        _fields(payload, {"challenge_id"})
+        viewer = await load_actor(session.user_id)
+        challenge = await get_challenge(payload["challenge_id"], viewer)
+        if challenge.id in session.watched:
+            return
+        if len(session.watched) >= self.options.max_watched_challenges:
+            raise ValidationFailed(f"a socket watches at most "
+                                   f"{self.options.max_watched_challenges} challenges")
+        session.watched.add(challenge.id)
+        await self.sio.enter_room(sid, challenge_room(challenge.id))

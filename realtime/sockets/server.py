@@ -1,0 +1,101 @@
+"""Builds the Socket.IO server on the aiohttp application and wires it to the domain's bus."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import socketio
+from aiohttp import web
+
+from domain.adapters.ephemeral import open_ephemeral_store
+from domain.adapters.socket_push import SOCKET_CHANNEL, SocketPushes, subscribe_socket_pushes
+from realtime.keys import DEPS, SETTINGS
+from realtime.sockets.handlers import SocketEvents
+from realtime.sockets.live import LiveState
+from realtime.sockets.manager import DirectEmitManager, DirectEmitRedisManager
+from realtime.sockets.options import SocketOptions
+from realtime.sockets.transport import OrjsonCodec, websocket_driver
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Realtime:
+    """Everything the socket layer built for one application."""
+
+    sio: socketio.AsyncServer
+    manager: DirectEmitManager
+    events: SocketEvents
+    live: LiveState
+    pushes: SocketPushes
+    node_id: str
+    options: SocketOptions
+
+
+SOCKETS = web.AppKey("sockets", Realtime)
+
+
+def build_server(redis_url: str | None, options: SocketOptions) -> tuple[
+        socketio.AsyncServer, DirectEmitManager]:
+    manager: DirectEmitManager = (
+        DirectEmitRedisManager(redis_url, channel=SOCKET_CHANNEL,
+                               redis_options={"socket_connect_timeout": 1.0})
+        if redis_url else DirectEmitManager())
+    sio = socketio.AsyncServer(
+        async_mode="aiohttp", client_manager=manager, json=OrjsonCodec,
+        cors_allowed_origins="*", max_http_buffer_size=options.max_frame_bytes,
+        # In order per socket: a client's messages are handled (and seq'd) in the order sent.
+        async_handlers=False, logger=False, engineio_logger=False)
+    # Our WebSocket wrapper (uncompressed, registered for direct frame writes); a copy of the
+    # driver table so other servers in the process keep theirs.
+    sio.eio._async = {**sio.eio._async, "websocket": websocket_driver(manager.direct_sockets)}
+    return sio, manager
+
+
+def setup_sockets(app: web.Application, options: SocketOptions | None = None) -> Realtime:
+    """Mount Socket.IO at /socket.io/ on ``app`` (one line in ``create_app``)."""
+    options = options or SocketOptions()
+    settings, deps = app[SETTINGS], app[DEPS]
+    sio, manager = build_server(settings.redis_url, options)
+    sio.attach(app)
+    node_id = uuid.uuid4().hex[:12]
+    live = LiveState(open_ephemeral_store(settings.redis_url), sio.emit, options, node_id)
+    events = SocketEvents(sio, deps, live, options)
+
+    async def emit(event: str, data: dict[str, Any], room: str | list[str]) -> None:
+        await sio.emit(event, data, to=room)
+
+    pushes = subscribe_socket_pushes(deps.bus, emit)
+    realtime = Realtime(sio, manager, events, live, pushes, node_id, options)
+    app[SOCKETS] = realtime
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        live.start()
+        yield
+        pushes.closed = True
+        await live.stop()
+        listener = getattr(manager, "thread", None)  # the Redis manager's listening task
+        if listener is not None:
+            listener.cancel()
+            with contextlib.suppress(BaseException):
+                await listener
+        redis = getattr(manager, "redis", None)
+        if redis is not None:
+            with contextlib.suppress(Exception):
+                await redis.aclose()
+
+    async def disconnect_all(app: web.Application) -> None:
+        # Close sockets before the server stops waiting for handlers to finish.
+        for sid in list(events.sessions):
+            with contextlib.suppress(Exception):
+                await sio.disconnect(sid)
+        await sio.shutdown()
+
+    app.cleanup_ctx.append(lifecycle)
+    app.on_shutdown.append(disconnect_all)
+    return realtime

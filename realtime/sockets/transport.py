@@ -1,0 +1,125 @@
+"""The WebSocket transport under Engine.IO, with a direct write path for broadcasts.
+
+A server frame is unmasked, so one encoded frame can be written unchanged to every recipient.
+Engine.IO normally queues a packet per recipient and a writer task per socket encodes and
+sends it; that per-recipient work is what limits a broadcast. ``DirectWebSocket`` replaces
+Engine.IO's aiohttp WebSocket wrapper (its ``_async['websocket']`` driver slot) and lets the
+room emitter write the shared frame straight to the socket's transport, but only when that
+cannot reorder anything: the socket's writer is parked on an empty queue (so every packet
+queued earlier has been written) and the transport is not backed up. Otherwise the packet
+goes through Engine.IO's queue as usual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import struct
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+# Above this many unsent bytes a socket is slow: it gets its packets through its own queue
+# (where its writer waits for the transport to drain) instead of growing the buffer further.
+WRITE_BUFFER_LIMIT = 256 * 1024
+
+
+class OrjsonCodec:
+    """A ``json`` module for python-socketio/engineio (they call ``dumps(obj, separators=...)``)."""
+
+    @staticmethod
+    def dumps(obj: Any, **_: Any) -> str:
+        return orjson.dumps(obj).decode()
+
+    @staticmethod
+    def loads(data: str | bytes, **_: Any) -> Any:
+        return orjson.loads(data)
+
+
+def text_frame(payload: bytes) -> bytes:
+    """A complete, unmasked, final WebSocket text frame (RFC 6455 section 5.2)."""
+    size = len(payload)
+    if size < 126:
+        header = struct.pack("!BB", 0x81, size)
+    elif size < 65536:
+        header = struct.pack("!BBH", 0x81, 126, size)
+    else:
+        header = struct.pack("!BBQ", 0x81, 127, size)
+    return header + payload
+
+
+def _writer_parked(queue: asyncio.Queue[Any]) -> bool:
+    """True when the socket's writer task is waiting on its (empty) queue.
+
+    A put hands the item to the waiting getter and removes that getter from ``_getters`` at
+    once, and the writer only waits again after writing everything it took, so an empty queue
+    with a pending getter means nothing queued for this socket is still unwritten.
+    """
+    getters = getattr(queue, "_getters", None)
+    return bool(queue.empty() and getters and any(not g.done() for g in getters))
+
+
+class DirectWebSocket:
+    """Engine.IO's aiohttp WebSocket wrapper, uncompressed, registered for direct writes."""
+
+    registry: dict[str, DirectWebSocket] = {}  # replaced per server by ``websocket_driver``
+
+    def __init__(self, handler: Any, server: Any) -> None:
+        self.handler = handler
+        self.server = server
+        self._sock: web.WebSocketResponse | None = None
+        self._transport: asyncio.Transport | None = None
+        self.eio_socket = getattr(handler, "__self__", None)
+
+    async def __call__(self, environ: dict[str, Any]) -> web.WebSocketResponse:
+        request: web.Request = environ["aiohttp.request"]
+        # No permessage-deflate: compressing per recipient would undo the shared frame.
+        self._sock = web.WebSocketResponse(max_msg_size=self.server.max_http_buffer_size,
+                                           compress=False)
+        await self._sock.prepare(request)
+        self.environ = environ
+        self._transport = request.transport  # type: ignore[assignment]
+        sid = getattr(self.eio_socket, "sid", None)
+        if sid is not None:
+            self.registry[sid] = self
+        try:
+            await self.handler(self)
+        finally:
+            if sid is not None and self.registry.get(sid) is self:
+                del self.registry[sid]
+        return self._sock
+
+    async def close(self) -> None:
+        assert self._sock is not None
+        await self._sock.close()
+
+    async def send(self, message: str | bytes) -> None:
+        assert self._sock is not None
+        send = self._sock.send_bytes if isinstance(message, bytes) else self._sock.send_str
+        result = send(message)  # type: ignore[arg-type]
+        if inspect.isawaitable(result):
+            await result
+
+    async def wait(self) -> str | bytes:
+        assert self._sock is not None
+        msg = await self._sock.receive()
+        if not isinstance(msg.data, bytes | str):
+            raise OSError()
+        return msg.data
+
+    def try_write(self, frame: bytes) -> bool:
+        """Write ``frame`` now if that keeps this socket's packets in order; else False."""
+        sock, transport = self.eio_socket, self._transport
+        if (sock is None or transport is None or sock.closing or sock.closed
+                or not sock.upgraded or sock.upgrading or transport.is_closing()
+                or transport.get_write_buffer_size() > WRITE_BUFFER_LIMIT
+                or not _writer_parked(sock.queue)):
+            return False
+        transport.write(frame)
+        return True
+
+
+def websocket_driver(registry: dict[str, DirectWebSocket]) -> type[DirectWebSocket]:
+    """A DirectWebSocket class bound to one server's registry (eio sid -> socket)."""
+    return type("BoundDirectWebSocket", (DirectWebSocket,), {"registry": registry})
