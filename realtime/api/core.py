@@ -101,30 +101,36 @@ class ApiRoutes:
         return self.route("DELETE", path, **meta)
 
 
-API_APP = web.AppKey("api_app", web.Application)
 API_ROUTES = web.AppKey("api_routes", list)  # every ApiRoute mounted, for OpenAPI
+REQUEST_USER = web.RequestKey("user", User)  # who the bearer token belongs to, once resolved
 API_CACHE = web.AppKey("api_cache", dict)  # things built once on first use (the OpenAPI doc)
-
-
-def add_api_routes(app: web.Application, routes: ApiRoutes) -> None:
-    """Mount ``routes`` under /api/v1 of ``app`` (call after ``setup_api(app)``)."""
-    api = app[API_APP]
-    for spec in routes.routes:
-        api.router.add_route(spec.method, spec.path, spec.handler)
-        ROUTE_SPECS[spec.handler] = spec
-        api[API_ROUTES].append(spec)
-
 
 # handler -> its spec, so middlewares can find a route's auth mode and rate-limit bucket.
 ROUTE_SPECS: dict[Handler, ApiRoute] = {}
+
+
+def add_api_routes(app: web.Application, routes: ApiRoutes) -> None:
+    """Mount ``routes`` under /api/v1 of ``app`` (call after ``setup_api(app)``, before start)."""
+    for spec in routes.routes:
+        app.router.add_route(spec.method, API_PREFIX + spec.path, spec.handler)
+        ROUTE_SPECS[spec.handler] = spec
+        app[API_ROUTES].append(spec)
 
 
 def route_spec(request: web.Request) -> ApiRoute | None:
     return ROUTE_SPECS.get(request.match_info.handler)
 
 
+def is_api_request(request: web.Request) -> bool:
+    return request.path.startswith(API_PREFIX + "/")
+
+
 def setup_api(app: web.Application) -> None:
-    """Build the /api/v1 sub-application with its middlewares and this issue's routes."""
+    """Add the API middlewares (they only touch /api/v1/...) and this issue's routes.
+
+    Routes sit on the main app's router (not a sub-app) so that modules set up later can still
+    add theirs: aiohttp freezes a sub-application's router as soon as it is mounted.
+    """
     from realtime.api import (
         middlewares,
         openapi,
@@ -135,15 +141,13 @@ def setup_api(app: web.Application) -> None:
         routes_moderation,
     )
 
-    api = web.Application(middlewares=middlewares.API_MIDDLEWARES)
-    api[API_ROUTES] = []
-    api[API_CACHE] = {}
-    app[API_APP] = api
+    app[API_ROUTES] = []
+    app[API_CACHE] = {}
+    app.middlewares.extend(middlewares.API_MIDDLEWARES)
+    middlewares.setup_rate_limiter(app)
     for module in (routes_accounts, routes_challenges, routes_applications, routes_chat,
                    routes_moderation, openapi):
         add_api_routes(app, module.routes)
-    middlewares.setup_rate_limiter(app)
-    app.add_subapp(API_PREFIX, api)
 
 
 # ---- request helpers ------------------------------------------------------------------------
@@ -196,11 +200,11 @@ def bearer_token(request: web.Request) -> str | None:
 
 async def current_user(request: web.Request) -> User:
     """The signed-in user (401 without a valid token, 403 if banned), counted per user."""
-    cached = request.get("user")
+    cached = request.get(REQUEST_USER)
     if cached is not None:
         return cached
     user = await accounts.authenticate(bearer_token(request))
-    request["user"] = user
+    request[REQUEST_USER] = user
     from realtime.api.middlewares import enforce_user_limit
 
     await enforce_user_limit(request, user.id)

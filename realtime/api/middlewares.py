@@ -1,11 +1,14 @@
-"""The API's middlewares, outermost first: access log, CORS, errors, per-IP rate limit."""
+"""The API's middlewares, outermost first: access log, CORS, errors, per-IP rate limit.
+
+They sit on the main application and only act on paths under /api/v1."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 import orjson
@@ -21,7 +24,15 @@ from domain.errors import (
     Unauthorized,
     ValidationFailed,
 )
-from realtime.api.core import Handler, MalformedJson, PayloadTooLarge, json_error, route_spec
+from realtime.api.core import (
+    REQUEST_USER,
+    Handler,
+    MalformedJson,
+    PayloadTooLarge,
+    is_api_request,
+    json_error,
+    route_spec,
+)
 from realtime.keys import SETTINGS
 
 log = logging.getLogger("openchance.api")
@@ -42,6 +53,20 @@ API_LIMITS = web.AppKey("api_limits", RateLimits)  # set on the main app; tests 
 RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
 
 
+Middleware = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
+
+
+def api_only(middleware: Middleware) -> Middleware:
+    """The API's middlewares sit on the main app; other paths (sockets, web client) pass by."""
+    @web.middleware
+    @functools.wraps(middleware)
+    async def wrapped(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if not is_api_request(request):
+            return await handler(request)
+        return await middleware(request, handler)
+    return wrapped
+
+
 class RateLimited(Exception):
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"retry after {retry_after} s")
@@ -59,7 +84,7 @@ def _domain_status(exc: DomainError) -> int:
     return next((status for kind, status in _STATUS_BY_ERROR if isinstance(exc, kind)), 400)
 
 
-@web.middleware
+@api_only
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
@@ -92,7 +117,7 @@ CORS_ALLOWED_HEADERS = "Authorization, Content-Type"
 CORS_METHODS = "GET, POST, PATCH, DELETE, OPTIONS"
 
 
-@web.middleware
+@api_only
 async def cors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Any origin may call the API: it authenticates with bearer tokens, never cookies, so a
     foreign page gains nothing it could not do with its own token (no credentials allowed)."""
@@ -112,12 +137,12 @@ async def cors_middleware(request: web.Request, handler: Handler) -> web.StreamR
     return response
 
 
-@web.middleware
+@api_only
 async def access_log_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     started = time.perf_counter()
     response = await handler(request)
     if access_log.isEnabledFor(logging.INFO):
-        user = request.get("user")
+        user = request.get(REQUEST_USER)
         # One JSON object per line, so log shippers can index the fields.
         access_log.info(orjson.dumps({
             "method": request.method, "path": request.path, "status": response.status,
@@ -133,7 +158,7 @@ async def _limit(request: web.Request, key: str, limit: int) -> None:
         raise RateLimited(retry_after)
 
 
-@web.middleware
+@api_only
 async def ip_limit_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     limits = request.config_dict[API_LIMITS]
     ip = request.remote or "unknown"
@@ -156,6 +181,9 @@ def setup_rate_limiter(app: web.Application) -> None:
     app[API_LIMITS] = RateLimits()
 
     async def limiter_context(app: web.Application) -> AsyncIterator[None]:
+        if RATE_LIMITER in app:  # a caller (a test) supplied its own and closes it
+            yield
+            return
         limiter = build_rate_limiter(app[SETTINGS].redis_url)
         app[RATE_LIMITER] = limiter
         yield
