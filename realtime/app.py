@@ -11,8 +11,11 @@ from domain.deps import Deps
 from domain.settings import Settings
 from domain.storage import close_storage, open_storage
 from realtime.api.core import setup_api
+from realtime.api.payments import setup_payments
 from realtime.keys import DEPS, SETTINGS, STORAGE
+from realtime.sockets import setup_sockets
 from realtime.webclient import setup_webclient
+from workers.jobs import in_process_jobs
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -27,6 +30,8 @@ def create_app(settings: Settings, deps: Deps | None = None, *, demo: bool = Fal
     app[DEPS] = deps or build_deps(settings)
     app.router.add_get("/healthz", healthz)
     setup_api(app)
+    setup_payments(app)
+    setup_sockets(app)
     setup_webclient(app)
 
     async def storage_context(app: web.Application) -> AsyncIterator[None]:
@@ -42,4 +47,5 @@ def create_app(settings: Settings, deps: Deps | None = None, *, demo: bool = Fal
             await close_storage(app[STORAGE])
 
     app.cleanup_ctx.append(storage_context)
+    app.cleanup_ctx.append(lambda app: in_process_jobs(app[DEPS]))
     return app
