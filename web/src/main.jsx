@@ -33,6 +33,7 @@ const ROUTES = [
   ["/notifications", Notifications, {}, true],
   ["/users/:id", Profile],
   ["/me", Me, {}, true],
+  ["/payouts", Me, {}, true],
   ["/mod", Moderation, {}, true],
 ];
 

@@ -1,6 +1,6 @@
 // The escrow of a challenge: fund through the checkout, submit, release, refund, dispute, each
 // behind a confirmation; milestones and the append-only ledger shown; kept live (escrow:updated).
-import { useEffect } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api } from "../lib/api.js";
 import { useLoad } from "../lib/hooks.js";
 import { realtime } from "../lib/realtime.js";
@@ -13,6 +13,7 @@ import { ConfirmButton } from "./Confirm.jsx";
 const HOLDING = ["funded", "partially_released"];
 
 function heldOf(escrow) {
+  if (escrow.held && typeof escrow.held === "object") return escrow.held.amount;
   let held = 0;
   for (const entry of escrow.ledger || []) held += entry.kind === "fund" ? entry.amount : -entry.amount;
   return held;
@@ -33,8 +34,12 @@ export function EscrowPanel({ challenge, isOwner, isSolver }) {
     if (escrow && escrow.challenge_id === challenge.id) loaded.setData(escrow);
   }), [challenge.id]);
 
+  const [checkoutUrl, setCheckoutUrl] = useState(null);
   const escrow = loaded.data && (loaded.data.escrow || loaded.data);
-  const currency = escrow ? escrow.currency : challenge.reward.currency;
+  // The API gives money as {amount, currency}; older shapes had a bare amount and a currency.
+  const total = escrow && (typeof escrow.amount === "object" ? escrow.amount
+    : { amount: escrow.amount, currency: escrow.currency });
+  const currency = total ? total.currency : challenge.reward.currency;
   const money = (amount) => formatMoney(amount, currency);
   const update = (data) => {
     const next = data && (data.escrow || data);
@@ -44,8 +49,8 @@ export function EscrowPanel({ challenge, isOwner, isSolver }) {
 
   const fund = async () => {
     const data = await api("POST", `${base}/escrow/fund`);
-    toast("Opening the checkout…");
-    window.location.assign(data.checkout_url);
+    update(data.escrow);
+    setCheckoutUrl(data.checkout_url);
   };
   const canFund = isOwner && (!escrow || escrow.state === "awaiting_funding")
     && ["open", "in_progress"].includes(challenge.state);
@@ -59,14 +64,21 @@ export function EscrowPanel({ challenge, isOwner, isSolver }) {
       {!escrow && <p class="muted">Not funded yet. {isOwner ? "Fund the reward to let the work start." : ""}</p>}
       {escrow && (
         <p>
-          <StateBadge state={escrow.state} /> · total {money(escrow.amount)} · held {money(heldOf(escrow))}
+          <StateBadge state={escrow.state} /> · total {money(total.amount)} · held {money(heldOf(escrow))}
           {escrow.dispute && <> · dispute: <q>{escrow.dispute.reason}</q></>}
+        </p>
+      )}
+      {checkoutUrl && canFund && (
+        <p role="status">
+          <a class="button primary" href={checkoutUrl} target="_blank" rel="noopener" data-external>
+            Pay on the checkout page ↗</a>{" "}
+          <span class="muted">This panel updates by itself once the payment is confirmed.</span>
         </p>
       )}
       <div class="actions">
         {canFund && (
-          <ConfirmButton label="Fund escrow" class="primary" confirmLabel="Go to checkout"
-            message={`Pay ${formatMoney(challenge.reward.amount, challenge.reward.currency)} into escrow? You will be taken to the checkout page.`}
+          <ConfirmButton label="Fund escrow" class="primary" confirmLabel="Create checkout"
+            message={`Pay ${formatMoney(challenge.reward.amount, challenge.reward.currency)} into escrow? A checkout page opens where you pay; the money is held until you release it.`}
             onConfirm={fund} />
         )}
         {isOwner && holding && !released && (

@@ -79,10 +79,14 @@ async function loadHistory(log) {
 }
 
 async function join(log) {
-  const ack = await realtime.request("conversation:join", {
-    conversation_id: log.conversationId, after_seq: log.contiguousSeq,
-  });
-  log.merge(ack.missed || []);
+  // The server replays in pages; has_more says ask again from where this page ended.
+  for (let page = 0; page < 100; page += 1) {
+    const ack = await realtime.request("conversation:join", {
+      conversation_id: log.conversationId, after_seq: log.contiguousSeq,
+    });
+    log.merge(ack.missed || []);
+    if (!ack.has_more || !(ack.missed || []).length) return;
+  }
 }
 
 /** Open a conversation for reading: history over HTTP, then the live room over the socket. */

@@ -119,6 +119,7 @@ function Conversation({ conversationId }) {
   };
   return (
     <section class="conversation" aria-labelledby="conversation-title">
+      <a class="back" href="/chat">← All conversations</a>
       <h2 id="conversation-title">
         {other ? <><Dot online={online[other]} /> <UserName id={other} /></> : "Conversation"}
         {entry && entry.conversation.subject_id && entry.conversation.kind === "challenge" && (

@@ -1,7 +1,7 @@
 // My profile (edit), and linking a chat account with a one-time code.
 import { useState } from "preact/hooks";
 import { api } from "../lib/api.js";
-import { useStore } from "../lib/hooks.js";
+import { useLoad, useStore } from "../lib/hooks.js";
 import { session } from "../lib/session.js";
 import { rememberUser } from "../lib/users.js";
 import { toast } from "../lib/notifications.js";
@@ -32,6 +32,36 @@ function LinkAccount() {
             Slack <code>/challenge link {code}</code>.</p>
         </div>
       )}
+    </section>
+  );
+}
+
+function Payouts() {
+  const status = useLoad(() => api("GET", "/me/payouts"), []);
+  const [link, setLink] = useState(null);
+  const [error, setError] = useState(null);
+  const account = status.data && status.data.account;
+  const start = async () => {
+    setError(null);
+    try {
+      setLink((await api("POST", "/me/payouts/onboard")).onboarding_url);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <section class="panel" aria-labelledby="payouts-title">
+      <h2 id="payouts-title">Payouts</h2>
+      <p>
+        {account && account.payouts_enabled ? "Payouts to you are enabled."
+          : "To receive rewards, set up the account you are paid into."}
+      </p>
+      <div class="actions">
+        <button type="button" onClick={start}>{account ? "Continue payout setup" : "Set up payouts"}</button>
+        <button type="button" onClick={() => status.reload()}>Refresh status</button>
+      </div>
+      {link && <p><a class="button primary" href={link} target="_blank" rel="noopener" data-external>Open the payout setup page ↗</a></p>}
+      <ErrorBox error={error || status.error} />
     </section>
   );
 }
@@ -67,6 +97,7 @@ export function Me() {
         <button class="primary" type="submit">Save profile</button>
       </form>
       <LinkAccount />
+      <Payouts />
     </section>
   );
 }
