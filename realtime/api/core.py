@@ -17,12 +17,15 @@ How another module adds routes (the escrow routes, the webhooks, ...):
     def setup_escrow_api(app: web.Application) -> None:  # one line in realtime/app.py,
         add_api_routes(app, routes)                        # after setup_api(app)
 
-Handlers just raise domain errors: the error middleware turns them into
+Paths are written without the /api/v1 prefix. Handlers just raise domain errors: the error middleware turns them into
 ``{"error": {"code", "message"}}`` with CONTRACT.md's statuses. ``body``/``query``/``response``
 are pydantic models; they only feed /api/v1/openapi.json (services still validate raw dicts).
 Pass ``auth="none"`` for unauthenticated routes (e.g. a webhook), ``auth="optional"`` where a
 signed-in viewer sees more; ``limit="auth"`` puts a route in the strict per-IP bucket. A webhook
 that must verify a signature over the exact bytes uses ``await read_body(request)``.
+Also here: ``optional_user`` (None when anonymous), ``parse_query(request, Model)`` (bad ints in
+a query string -> 400), ``body_required=False`` for an optional body (``read_json(request,
+allow_empty=True)``), ``json_error``. Response models live in realtime/api/schemas.py (``Out``).
 """
 
 from __future__ import annotations
