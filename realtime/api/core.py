@@ -17,9 +17,10 @@ How another module adds routes (the escrow routes, the webhooks, ...):
     def setup_escrow_api(app: web.Application) -> None:  # one line in realtime/app.py,
         add_api_routes(app, routes)                        # after setup_api(app)
 
-Paths are written without the /api/v1 prefix. Handlers just raise domain errors: the error middleware turns them into
-``{"error": {"code", "message"}}`` with CONTRACT.md's statuses. ``body``/``query``/``response``
-are pydantic models; they only feed /api/v1/openapi.json (services still validate raw dicts).
+Paths are written without the /api/v1 prefix. Handlers just raise domain errors: the error
+middleware turns them into ``{"error": {"code", "message"}}`` with CONTRACT.md's statuses.
+``body``/``query``/``response`` are pydantic models; they feed /api/v1/openapi.json (services
+still validate the raw dicts).
 Pass ``auth="none"`` for unauthenticated routes (e.g. a webhook), ``auth="optional"`` where a
 signed-in viewer sees more; ``limit="auth"`` puts a route in the strict per-IP bucket. A webhook
 that must verify a signature over the exact bytes uses ``await read_body(request)``.
