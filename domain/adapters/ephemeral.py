@@ -8,6 +8,7 @@ user) that lives a few seconds unless refreshed.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterable
 from typing import Protocol
@@ -23,8 +24,9 @@ class EphemeralStore(Protocol):
     async def add_socket(self, user_id: str, socket_key: str) -> bool:
         """Count a socket; True when it is the user's first live one."""
 
-    async def remove_socket(self, user_id: str, socket_key: str) -> bool:
-        """Forget a socket; True when the user has no live socket left."""
+    async def remove_socket(self, user_id: str, socket_key: str, linger: float) -> bool:
+        """The socket closed: it keeps the user online ``linger`` more seconds (the grace
+        period), then is gone. True when the user has no other live socket."""
 
     async def refresh(self, sockets: Iterable[tuple[str, str]]) -> None:
         """Keep this node's sockets alive (they expire if the node dies)."""
@@ -43,27 +45,36 @@ class EphemeralStore(Protocol):
 
 class MemoryEphemeralStore:
     def __init__(self) -> None:
-        self._sockets: dict[str, set[str]] = {}
+        # user -> socket -> when it stops counting (infinity while connected)
+        self._sockets: dict[str, dict[str, float]] = {}
         self._typing: dict[tuple[str, str], float] = {}
 
-    async def add_socket(self, user_id: str, socket_key: str) -> bool:
-        sockets = self._sockets.setdefault(user_id, set())
-        sockets.add(socket_key)
-        return len(sockets) == 1
-
-    async def remove_socket(self, user_id: str, socket_key: str) -> bool:
-        sockets = self._sockets.get(user_id, set())
-        sockets.discard(socket_key)
+    def _live(self, user_id: str, after: float) -> int:
+        sockets = self._sockets.get(user_id, {})
+        for key in [k for k, until in sockets.items() if until <= time.monotonic()]:
+            del sockets[key]
         if not sockets:
             self._sockets.pop(user_id, None)
-            return True
-        return False
+        return sum(1 for until in sockets.values() if until > after)
+
+    async def add_socket(self, user_id: str, socket_key: str) -> bool:
+        # Counting lingering sockets too: a reconnect within the grace period is no news.
+        before = self._live(user_id, time.monotonic())
+        self._sockets.setdefault(user_id, {})[socket_key] = math.inf
+        return before == 0
+
+    async def remove_socket(self, user_id: str, socket_key: str, linger: float) -> bool:
+        sockets = self._sockets.get(user_id, {})
+        if socket_key in sockets:
+            sockets[socket_key] = time.monotonic() + linger
+        return self._live(user_id, time.monotonic() + linger) == 0
 
     async def refresh(self, sockets: Iterable[tuple[str, str]]) -> None:
         return None
 
     async def online(self, user_ids: Iterable[str]) -> dict[str, bool]:
-        return {u: bool(self._sockets.get(u)) for u in user_ids}
+        now = time.monotonic()
+        return {u: self._live(u, now) > 0 for u in user_ids}
 
     async def set_typing(self, conversation_id: str, user_id: str, ttl: float) -> None:
         self._typing[(conversation_id, user_id)] = time.monotonic() + ttl
@@ -106,14 +117,16 @@ class RedisEphemeralStore:
             pipe.zcard(key)
             pipe.expire(key, int(self._ttl * 2))
             _, _, count, _ = await pipe.execute()
+        # Counting lingering sockets too: a reconnect within the grace period is no news.
         return int(count) == 1
 
-    async def remove_socket(self, user_id: str, socket_key: str) -> bool:
-        key = self._presence_key(user_id)
+    async def remove_socket(self, user_id: str, socket_key: str, linger: float) -> bool:
+        key, now = self._presence_key(user_id), time.time()
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.zrem(key, socket_key)
-            pipe.zremrangebyscore(key, "-inf", time.time())
-            pipe.zcard(key)
+            pipe.zadd(key, {socket_key: now + linger}, xx=True)
+            pipe.zremrangebyscore(key, "-inf", now)
+            # Connected sockets expire at now + ttl, well after the grace period ends.
+            pipe.zcount(key, f"({now + linger}", "+inf")
             _, _, count = await pipe.execute()
         return int(count) == 0
 

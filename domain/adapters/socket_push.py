@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from domain.errors import NotFound
 from domain.events import (
     ChallengeUpdated,
     EscrowChanged,
@@ -22,6 +23,7 @@ from domain.events import (
 from domain.models.challenges import Challenge
 from domain.models.chat import Conversation, Message, Notification
 from domain.models.escrow import Escrow
+from domain.services.notifications import notification_for
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +88,11 @@ class SocketPushes:
                             conversation_room(event.conversation_id))
 
     async def notification_created(self, event: NotificationCreated) -> None:
-        notification = await Notification.get(event.notification_id)
-        if notification is not None and not self.closed:
+        try:
+            notification = await notification_for(event.user_id, event.notification_id)
+        except NotFound:
+            return
+        if not self.closed:
             await self.emit("notification", {"notification": render_notification(notification)},
                             user_room(event.user_id))
 

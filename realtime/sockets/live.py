@@ -58,7 +58,8 @@ class LiveState:
         if user_id is None:
             return
         try:
-            last = await self.store.remove_socket(user_id, self._socket_key(sid))
+            last = await self.store.remove_socket(user_id, self._socket_key(sid),
+                                                 self._options.presence_grace)
         except EphemeralUnavailable:
             log.warning("presence store unreachable; %s's socket expires by TTL", user_id)
             return
@@ -67,7 +68,7 @@ class LiveState:
 
     async def _offline_after_grace(self, user_id: str) -> None:
         # A reload or a network blip reconnects within the grace period: no flicker.
-        await asyncio.sleep(self._options.presence_grace)
+        await asyncio.sleep(self._options.presence_grace + 0.05)
         try:
             online = await self.store.online([user_id])
         except EphemeralUnavailable:

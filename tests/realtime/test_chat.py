@@ -111,7 +111,7 @@ async def test_typing_reaches_the_other_member_expires_and_is_never_stored(
 
 async def test_a_non_member_can_neither_join_nor_read(
         server: LiveServer, pair: tuple[Person, Person, str]) -> None:
-    alice, bob, conversation_id = pair
+    alice, _, conversation_id = pair
     mallory = await server.person("mallory")
     a, m = await server.client(alice), await server.client(mallory)
     await a.call("conversation:join", {"conversation_id": conversation_id})
