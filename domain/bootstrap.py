@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from domain.adapters.offline_gateway import OfflineGateway
 from domain.deps import Deps
 from domain.events import EventBus
@@ -10,14 +12,28 @@ from domain.ports import PaymentGateway
 from domain.settings import Settings
 
 
+def _payment_gateway(settings: Settings, public_url: str) -> PaymentGateway:
+    if not settings.stripe_secret_key:
+        return OfflineGateway(public_url=public_url)
+    from domain.adapters.stripe_gateway import StripeGateway
+    from domain.services.payouts import payee_account_ref
+
+    return StripeGateway(settings.stripe_secret_key, payee_account=payee_account_ref,
+                         public_url=public_url, api_base=settings.stripe_api_base)
+
+
 def build_deps(settings: Settings, gateway: PaymentGateway | None = None) -> Deps:
     public_url = settings.openchance_public_url or "http://127.0.0.1:8080"
     deps = Deps(
         bus=EventBus(),
-        gateway=gateway or OfflineGateway(public_url=public_url),
+        gateway=gateway or _payment_gateway(settings, public_url),
         platform_fee_bps=settings.platform_fee_bps,
         auto_refund_days=settings.auto_refund_days,
         public_url=public_url,
+        # Without Stripe, the offline gateway signs its simulated events with a secret of
+        # this process's own, so nothing outside it can forge a "payment".
+        webhook_secret=settings.stripe_webhook_secret or (
+            None if settings.stripe_secret_key else f"whsec_sim_{secrets.token_hex(24)}"),
     )
     subscribe_notifier(deps)
     return deps

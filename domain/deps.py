@@ -15,4 +15,6 @@ class Deps:
     platform_fee_bps: int = 0
     auto_refund_days: int = 14
     public_url: str = "http://127.0.0.1:8080"
+    # Secret that signs the payment provider's webhooks (Stripe's, or the offline gateway's own).
+    webhook_secret: str | None = None
     extras: dict[str, object] = field(default_factory=dict)

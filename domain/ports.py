@@ -27,3 +27,17 @@ class PaymentGateway(Protocol):
 
     async def refund(self, *, escrow_id: str, amount: int, currency: str,
                      source_reference: str | None, idempotency_key: str) -> str: ...
+
+    async def create_payee_account(self, *, user_id: str, email: str | None,
+                                   idempotency_key: str) -> str:
+        """Open the account a payee (solver) is paid into; returns its reference."""
+        ...
+
+    async def create_onboarding_link(self, *, account_ref: str, refresh_url: str,
+                                     return_url: str, idempotency_key: str) -> str:
+        """A one-time URL where the payee completes the provider's onboarding."""
+        ...
+
+    async def escrow_of_payment(self, *, payment_ref: str) -> str | None:
+        """Our escrow id for one of the provider's payments (events that do not name it)."""
+        ...

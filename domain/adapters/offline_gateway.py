@@ -22,6 +22,7 @@ class OfflineGateway:
     checkouts: dict[str, Checkout] = field(default_factory=dict)
     transfers: dict[str, tuple[str, int]] = field(default_factory=dict)
     refunds: dict[str, tuple[str, int]] = field(default_factory=dict)
+    accounts: dict[str, str] = field(default_factory=dict)
 
     async def start_funding(self, *, escrow_id: str, challenge_id: str, amount: int,
                             currency: str, idempotency_key: str) -> Checkout:
@@ -43,3 +44,16 @@ class OfflineGateway:
         if idempotency_key not in self.refunds:
             self.refunds[idempotency_key] = (_reference("re", idempotency_key), amount)
         return self.refunds[idempotency_key][0]
+
+    async def create_payee_account(self, *, user_id: str, email: str | None,
+                                   idempotency_key: str) -> str:
+        if idempotency_key not in self.accounts:
+            self.accounts[idempotency_key] = _reference("acct", idempotency_key)
+        return self.accounts[idempotency_key]
+
+    async def create_onboarding_link(self, *, account_ref: str, refresh_url: str,
+                                     return_url: str, idempotency_key: str) -> str:
+        return f"{self.public_url.rstrip('/')}/simulated-onboarding/{account_ref}"
+
+    async def escrow_of_payment(self, *, payment_ref: str) -> str | None:
+        return None  # every simulated event names its escrow in its metadata

@@ -37,6 +37,8 @@ class LedgerKind(StrEnum):
     FUND = "fund"
     RELEASE = "release"
     REFUND = "refund"
+    # A transfer the provider pulled back from the solver: money held by the platform again.
+    REVERSAL = "reversal"
 
 
 class EscrowMilestone(BaseModel):
@@ -94,7 +96,7 @@ class Escrow(Document):
     def held(self) -> int:
         """What the platform still holds for this challenge, by the ledger."""
         return (self.total(LedgerKind.FUND) - self.total(LedgerKind.RELEASE)
-                - self.total(LedgerKind.REFUND))
+                - self.total(LedgerKind.REFUND) + self.total(LedgerKind.REVERSAL))
 
     class Settings:
         name = "escrows"

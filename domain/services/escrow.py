@@ -94,8 +94,13 @@ async def confirm_funding(deps: Deps, escrow_id: str, *, amount: int, currency: 
                           reference: str) -> Escrow:
     """The gateway says the payment succeeded. Idempotent: a repeat changes nothing."""
     key = f"escrow:{escrow_id}:fund"
+    # Set by the run of ``change`` that decided: comparing versions before/after would also
+    # announce when a concurrent delivery of the same payment did the work.
+    wrote = False
 
     def change(escrow: Escrow) -> dict[str, Any] | None:
+        nonlocal wrote
+        wrote = False
         if has_entry(escrow, key):
             return None
         if escrow.state != EscrowState.AWAITING_FUNDING:
@@ -105,11 +110,11 @@ async def confirm_funding(deps: Deps, escrow_id: str, *, amount: int, currency: 
                                    f"{escrow.currency}")
         entry = LedgerEntry(kind=LedgerKind.FUND, amount=amount, idempotency_key=key,
                             reference=reference)
+        wrote = True
         return {"$set": {"state": EscrowState.FUNDED}, **ledger_push([entry])}
 
-    before = await get_or_404(Escrow, escrow_id, "escrow")
     escrow = await mutate(escrow_id, change)
-    if escrow.version != before.version or before.state != escrow.state:
+    if wrote:
         challenge = await get_or_404(Challenge, escrow.challenge_id, "challenge")
         await announce(deps, escrow, challenge, "funded")
     return escrow

@@ -1,0 +1,41 @@
+"""Stripe webhook signatures (``Stripe-Signature: t=...,v1=...``), by the stripe SDK's own code.
+
+The offline gateway signs its simulated events with the same scheme, so one verification path
+serves real Stripe, the Stripe CLI's forwarding and the embedded checkout page.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import stripe
+
+DEFAULT_TOLERANCE_SECONDS = 300
+
+
+class BadSignature(Exception):
+    """The payload was not signed with our secret, or the signature is too old."""
+
+
+def verify(payload: bytes, header: str | None, secret: str,
+           tolerance: int = DEFAULT_TOLERANCE_SECONDS) -> dict[str, Any]:
+    """Check the signature (and its timestamp) and return the decoded event."""
+    try:
+        stripe.WebhookSignature.verify_header(payload, header, secret, tolerance)
+    except stripe.SignatureVerificationError as exc:
+        raise BadSignature(str(exc).split(".")[0]) from None
+    try:
+        event = json.loads(payload)
+    except (ValueError, UnicodeDecodeError):
+        raise BadSignature("the payload is not JSON") from None
+    if not isinstance(event, dict):
+        raise BadSignature("the payload is not an event object")
+    return event
+
+
+def sign(payload: str, secret: str, timestamp: int | None = None) -> str:
+    """The ``Stripe-Signature`` header for ``payload``."""
+    return stripe.WebhookSignature.generate_signature_header(
+        payload, secret, timestamp=timestamp if timestamp is not None else int(time.time()))

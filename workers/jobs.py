@@ -1,0 +1,46 @@
+"""Periodic jobs run inside ``openchance serve`` (embedded mode has no separate worker).
+
+``openchance worker`` runs the same jobs against a shared MongoDB (workers/runner.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from domain.deps import Deps
+from domain.services.escrow_settlement import auto_refund_stale
+
+log = logging.getLogger(__name__)
+FIRST_RUN_DELAY_SECONDS = 5.0
+JOB_INTERVAL_SECONDS = 300.0
+
+
+async def run_periodic_jobs(deps: Deps, interval: float = JOB_INTERVAL_SECONDS,
+                            first_delay: float = FIRST_RUN_DELAY_SECONDS) -> None:
+    """Refund stale escrows every ``interval`` seconds until cancelled; a failing run is
+    logged and the next one tries again."""
+    await asyncio.sleep(first_delay)
+    while True:
+        try:
+            refunded = await auto_refund_stale(deps)
+            if refunded:
+                log.info("auto-refunded %d stale escrow(s): %s", len(refunded), refunded)
+        except Exception:
+            log.exception("the auto-refund job failed; retrying in %s s", interval)
+        await asyncio.sleep(interval)
+
+
+@contextlib.asynccontextmanager
+async def in_process_jobs(deps: Deps, interval: float = JOB_INTERVAL_SECONDS,
+                          first_delay: float = FIRST_RUN_DELAY_SECONDS) -> AsyncIterator[None]:
+    task = asyncio.create_task(run_periodic_jobs(deps, interval, first_delay),
+                               name="openchance-jobs")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
