@@ -8,6 +8,7 @@ from domain.adapters.offline_gateway import OfflineGateway
 from domain.deps import Deps
 from domain.events import EventBus
 from domain.notifier import subscribe_notifier
+from domain.passwords import make_hasher
 from domain.ports import PaymentGateway
 from domain.settings import Settings
 
@@ -30,6 +31,7 @@ def build_deps(settings: Settings, gateway: PaymentGateway | None = None) -> Dep
         platform_fee_bps=settings.platform_fee_bps,
         auto_refund_days=settings.auto_refund_days,
         public_url=public_url,
+        password_hasher=make_hasher(settings.password_hash_profile),
         # Without Stripe, the offline gateway signs its simulated events with a secret of
         # this process's own, so nothing outside it can forge a "payment".
         webhook_secret=settings.stripe_webhook_secret or (

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from argon2 import PasswordHasher
+
 from domain.events import EventBus
 from domain.ports import PaymentGateway
 
@@ -17,4 +19,5 @@ class Deps:
     public_url: str = "http://127.0.0.1:8080"
     # Secret that signs the payment provider's webhooks (Stripe's, or the offline gateway's own).
     webhook_secret: str | None = None
+    password_hasher: PasswordHasher = field(default_factory=PasswordHasher)
     extras: dict[str, object] = field(default_factory=dict)

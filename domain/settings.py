@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -29,6 +31,8 @@ class Settings(BaseSettings):
     slack_api_url: str | None = None
     openchance_public_url: str | None = None
 
+    # "cheapest" only for test runs: it makes hashing free, and verifying any hash still works.
+    password_hash_profile: Literal["default", "cheapest"] = "default"
     platform_fee_bps: int = Field(default=0, ge=0, le=5000)
     auto_refund_days: int = Field(default=14, ge=1)
 

@@ -38,7 +38,7 @@ def gateway() -> OfflineGateway:
 
 @pytest.fixture
 def deps(storage: Any, gateway: OfflineGateway) -> Deps:
-    deps = build_deps(Settings(_env_file=None), gateway=gateway)
+    deps = build_deps(Settings(password_hash_profile="cheapest"), gateway=gateway)
     deps.bus.keep_history = True
     return deps
 

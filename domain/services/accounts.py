@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pymongo.errors import DuplicateKeyError
 
@@ -21,9 +20,6 @@ from domain.models.users import AuthToken, LinkCode, Platform, PlatformIdentity,
 from domain.services.common import get_or_404, load_actor, parse, parse_platform, update_where
 from domain.services.inputs import LoginInput, ProfileInput, RegisterInput
 
-_hasher = PasswordHasher()
-# Verifying against this when the email is unknown keeps login time the same either way.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
 LINK_CODE_TTL = timedelta(minutes=15)
 _LINK_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -40,7 +36,7 @@ async def _issue_token(user_id: str) -> str:
 
 async def register(deps: Deps, data: Mapping[str, Any]) -> tuple[str, User]:
     form = parse(RegisterInput, data)
-    user = User(email=form.email, password_hash=_hasher.hash(form.password),
+    user = User(email=form.email, password_hash=deps.password_hasher.hash(form.password),
                 display_name=form.display_name)
     try:
         await user.insert()
@@ -54,9 +50,10 @@ async def register(deps: Deps, data: Mapping[str, Any]) -> tuple[str, User]:
 async def login(deps: Deps, data: Mapping[str, Any]) -> tuple[str, User]:
     form = parse(LoginInput, data)
     user = await User.find_one({"email": form.email})
+    # Verifying against a throw-away hash when the email is unknown keeps the time the same.
+    stored = user.password_hash if user and user.password_hash else _dummy_hash(deps)
     try:
-        _hasher.verify(user.password_hash if user and user.password_hash else _DUMMY_HASH,
-                       form.password)
+        deps.password_hasher.verify(stored, form.password)
     except (VerificationError, InvalidHashError):
         raise Unauthorized("wrong email or password") from None
     if user is None or user.password_hash is None:
@@ -64,6 +61,14 @@ async def login(deps: Deps, data: Mapping[str, Any]) -> tuple[str, User]:
     if user.banned:
         raise Forbidden("this account is banned", reason=user.ban_reason)
     return await _issue_token(user.id), user
+
+
+def _dummy_hash(deps: Deps) -> str:
+    cached = deps.extras.get("dummy_password_hash")
+    if not isinstance(cached, str):
+        cached = deps.password_hasher.hash("not-a-real-password")
+        deps.extras["dummy_password_hash"] = cached
+    return cached
 
 
 async def authenticate(token: Any) -> User:

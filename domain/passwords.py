@@ -1,0 +1,16 @@
+"""Password hashing with argon2id. The cost is a setting: production uses argon2-cffi's
+RFC 9106 low-memory profile (64 MiB, 3 passes); test runs may pick the cheapest profile, since
+every hash records its own parameters and verifies the same way whatever the profile."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from argon2 import PasswordHasher, profiles
+
+HashProfile = Literal["default", "cheapest"]
+_PROFILES = {"default": profiles.RFC_9106_LOW_MEMORY, "cheapest": profiles.CHEAPEST}
+
+
+def make_hasher(profile: HashProfile = "default") -> PasswordHasher:
+    return PasswordHasher.from_parameters(_PROFILES[profile])
