@@ -4,9 +4,10 @@ and users with tokens."""
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from domain.services import accounts
 from domain.settings import Settings
 from realtime.app import create_app
 from realtime.sockets import SOCKETS, Realtime
+from tests.realtime.redis_server import PrivateRedis
 
 
 class LiveClient:
@@ -135,3 +137,22 @@ async def pair(server: LiveServer) -> tuple[Person, Person, str]:
     alice, bob = await server.person("alice"), await server.person("bob")
     conversation = await open_conversation(server.deps, alice.id, {"user_id": bob.id})
     return alice, bob, conversation.id
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """REDIS_URL when set, else a private redis-server for this test session."""
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    private = PrivateRedis()
+    try:
+        yield private.url
+    finally:
+        private.stop()
+
+
+@pytest.fixture
+async def redis_server(storage: Any, deps: Deps, redis_url: str) -> AsyncIterator[LiveServer]:
+    async for live in serve(storage, deps, Settings(_env_file=None, redis_url=redis_url)):
+        yield live
