@@ -6,7 +6,7 @@ import { location, match, onLinkClick } from "./lib/router.js";
 import { session } from "./lib/session.js";
 import { realtime } from "./lib/realtime.js";
 import { wireChat, resetChat, loadConversations } from "./lib/chat.js";
-import { wireNotifications, loadInbox } from "./lib/notifications.js";
+import { wireNotifications, loadInbox, alsoOnNotification } from "./lib/notifications.js";
 import { rememberUser } from "./lib/users.js";
 import { Layout } from "./components/Layout.jsx";
 import { Auth } from "./pages/Auth.jsx";
@@ -54,6 +54,7 @@ function App() {
     rememberUser(user);
     wireChat();
     wireNotifications();
+    alsoOnNotification(() => loadConversations().catch(() => {}));
     realtime.connect(token);
     loadConversations().catch(() => {});
     loadInbox().catch(() => {});

@@ -13,7 +13,9 @@ import { ConfirmButton } from "./Confirm.jsx";
 const HOLDING = ["funded", "partially_released"];
 
 function heldOf(escrow) {
+  // HTTP gives held as {amount, currency}, the socket push as a bare number.
   if (escrow.held && typeof escrow.held === "object") return escrow.held.amount;
+  if (Number.isInteger(escrow.held)) return escrow.held;
   let held = 0;
   for (const entry of escrow.ledger || []) held += entry.kind === "fund" ? entry.amount : -entry.amount;
   return held;

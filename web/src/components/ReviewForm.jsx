@@ -23,7 +23,7 @@ export function ReviewForm({ challengeId }) {
   if (done) return <p class="panel" role="status">Your review was posted.</p>;
   return (
     <form class="panel" onSubmit={submit} aria-labelledby="review-title">
-      <h2 id="review-title">Review</h2>
+      <h2 id="review-title">Leave a review</h2>
       <Field label="Rating">
         {(a) => (
           <select {...a} name="rating" value={rating} onChange={(e) => setRating(e.currentTarget.value)}>
@@ -31,7 +31,7 @@ export function ReviewForm({ challengeId }) {
           </select>
         )}
       </Field>
-      <Field label="Review" type="textarea" name="review" maxLength={2000} value={text}
+      <Field label="Your review" type="textarea" name="review" maxLength={2000} value={text}
         onInput={(e) => setText(e.currentTarget.value)} />
       <ErrorBox error={error} />
       <button class="primary" type="submit">Post review</button>

@@ -17,6 +17,10 @@ export const typing = new Store({});          // conversation_id -> {user_id: ex
 export const logVersion = new Store(0);       // bumps when any open log changes
 
 const logs = new Map();
+// Conversations whose room this socket is in without an open log: joined only so message:new
+// reaches us (live unread counts); value = the seq we had when joining.
+const subscribed = new Map();
+const SUBSCRIBE_LIMIT = 50;
 let activeConversationId = null;
 
 function outbox() {
@@ -55,7 +59,20 @@ export async function loadConversations() {
     }
   }
   queryPresence([...others]);
+  subscribeAll();
   return entries;
+}
+
+/** Join the rooms of the conversations in the list (the server pushes messages per room). */
+function subscribeAll() {
+  if (!realtime.connected) return;
+  for (const { conversation } of conversations.value.slice(0, SUBSCRIBE_LIMIT)) {
+    if (logs.has(conversation.id) || subscribed.has(conversation.id)) continue;
+    subscribed.set(conversation.id, conversation.last_seq || 0);
+    realtime.request("conversation:join", {
+      conversation_id: conversation.id, after_seq: conversation.last_seq || 0,
+    }).catch(() => subscribed.delete(conversation.id));
+  }
 }
 
 export async function queryPresence(userIds) {
@@ -189,7 +206,8 @@ function onMessage(payload) {
     if (!found) loadConversations().catch(() => {});
     conversations.set(conversations.value.map((entry) => (
       entry.conversation.id === message.conversation_id
-        ? { ...entry, unread: entry.unread + 1 } : entry)));
+        ? { ...entry, unread: entry.unread + 1,
+          conversation: { ...entry.conversation, last_seq: message.seq } } : entry)));
   }
   // Whoever wrote has stopped typing.
   clearTyping(message.conversation_id, message.sender_id);
@@ -216,6 +234,7 @@ function onTyping(payload) {
 }
 
 async function onReconnect() {
+  subscribed.clear();   // a new socket is in no room; loadConversations() below joins again
   for (const log of logs.values()) {
     try {
       await join(log);
@@ -243,6 +262,7 @@ export function wireChat() {
 
 export function resetChat() {
   logs.clear();
+  subscribed.clear();
   conversations.set([]);
   presence.set({});
   typing.set({});

@@ -27,6 +27,12 @@ export async function markAllRead() {
 }
 
 let wired = false;
+let onNotification = () => {};
+
+/** Something else to do on each live notification (chat reloads its list: a new conversation). */
+export function alsoOnNotification(handler) {
+  onNotification = handler;
+}
 
 export function wireNotifications() {
   if (wired) return;
@@ -36,6 +42,7 @@ export function wireNotifications() {
     if (!notification || !notification.id) return;
     if (inbox.value.some((n) => n.id === notification.id)) return;
     inbox.set([notification, ...inbox.value]);
+    onNotification(notification);
     toast(notification.text || "New notification");
   });
   realtime.on("connect", () => loadInbox().catch(() => {}));

@@ -63,7 +63,7 @@ export function Browse() {
   return (
     <section>
       <h1>Challenges</h1>
-      <form class="filters" role="search" onSubmit={apply} aria-label="Search and filter">
+      <form class="filters" role="search" onSubmit={apply} aria-label="Filter challenges">
         <Field label="Search" type="search" name="q" value={draft.q} onInput={set("q")}
           placeholder="title or description" />
         <Field label="Category" name="category" value={draft.category} onInput={set("category")} />

@@ -97,9 +97,12 @@ function Conversation({ conversationId }) {
   const online = useStore(presence);
   const [text, setText] = useState("");
   const [error, setError] = useState(null);
+  // True once history is loaded and the live room joined (tests and the status line use it).
+  const [ready, setReady] = useState(false);
   useEffect(() => {
     setError(null);
-    openConversation(conversationId).catch(setError);
+    setReady(false);
+    openConversation(conversationId).then(() => setReady(realtime.connected), setError);
     return () => closeConversation(conversationId);
   }, [conversationId]);
   const entry = entries.find((e) => e.conversation.id === conversationId);
@@ -118,7 +121,7 @@ function Conversation({ conversationId }) {
     if (event.key === "Enter" && !event.shiftKey) submit(event);
   };
   return (
-    <section class="conversation" aria-labelledby="conversation-title">
+    <section class="conversation" aria-labelledby="conversation-title" data-ready={String(ready)}>
       <a class="back" href="/chat">← All conversations</a>
       <h2 id="conversation-title">
         {other ? <><Dot online={online[other]} /> <UserName id={other} /></> : "Conversation"}
