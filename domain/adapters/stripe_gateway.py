@@ -27,7 +27,7 @@ def _id(value: Any) -> str | None:
     """A Stripe field that is either an id or an expanded object."""
     if value is None or isinstance(value, str):
         return value
-    return value.get("id")
+    return getattr(value, "id", None)
 
 
 class StripeGateway:
@@ -87,11 +87,11 @@ class StripeGateway:
             intent: Any = reference
             if reference.startswith("cs_"):
                 session = await self.client.v1.checkout.sessions.retrieve_async(reference)
-                intent = _id(session.get("payment_intent"))
+                intent = _id(getattr(session, "payment_intent", None))
                 if not intent:
                     raise RuntimeError("the checkout session has not been paid")
             found = await self.client.v1.payment_intents.retrieve_async(intent)
-            self._payments[reference] = (found.id, _id(found.get("latest_charge")))
+            self._payments[reference] = (found.id, _id(getattr(found, "latest_charge", None)))
         return self._payments[reference]
 
     async def transfer(self, *, escrow_id: str, challenge_id: str, payee_id: str, amount: int,
@@ -142,4 +142,5 @@ class StripeGateway:
     async def escrow_of_payment(self, *, payment_ref: str) -> str | None:
         """Our escrow id from a PaymentIntent's metadata (for events that carry none)."""
         intent = await self.client.v1.payment_intents.retrieve_async(payment_ref)
-        return (intent.get("metadata") or {}).get("escrow_id")
+        metadata = getattr(intent, "metadata", None)
+        return metadata.to_dict().get("escrow_id") if metadata is not None else None
