@@ -9,10 +9,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from aiohttp.test_utils import TestClient
 
-from bots.telegram.bot import wire
+from bots.telegram.webhook import TELEGRAM
 from domain.deps import Deps
 from domain.settings import Settings
+from realtime.app import create_app
 from tests.bots.telegram.fake_bot_api import Call, FakeBotApi
 
 TOKEN = "123456:TEST-token-for-the-stand-in"
@@ -119,8 +121,14 @@ class Person:
 
 
 @pytest.fixture
-async def telegram(deps: Deps, bot_api: FakeBotApi) -> AsyncIterator[Telegram]:
-    bot, dispatcher, outbox = wire(deps, telegram_settings(bot_api.url))
-    yield Telegram(bot_api, bot, dispatcher, outbox)
-    await outbox.drain()
-    await bot.session.close()
+async def app_client(deps: Deps, storage: Any, bot_api: FakeBotApi,
+                     aiohttp_client: Any) -> TestClient:
+    """The whole platform as ``openchance serve`` builds it, with the bot in webhook mode."""
+    app = create_app(telegram_settings(bot_api.url), deps=deps, storage=storage)
+    return await aiohttp_client(app)
+
+
+@pytest.fixture
+async def telegram(app_client: TestClient, bot_api: FakeBotApi) -> Telegram:
+    bot, dispatcher, outbox = app_client.app[TELEGRAM]
+    return Telegram(bot_api, bot, dispatcher, outbox)

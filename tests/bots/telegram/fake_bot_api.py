@@ -178,7 +178,7 @@ class FakeBotApi:
                           can_restrict_members=True, can_promote_members=False,
                           can_change_info=True, can_invite_users=True,
                           can_post_stories=False, can_edit_stories=False,
-                          can_delete_stories=False)
+                          can_delete_stories=False, can_send_welcome_messages=False)
         elif status == "creator":
             member.update(is_anonymous=False)
         return member
