@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from bots.telegram.webhook import setup_telegram
 from domain.bootstrap import build_deps
 from domain.deps import Deps
 from domain.settings import Settings
@@ -32,6 +33,7 @@ def create_app(settings: Settings, deps: Deps | None = None, *, demo: bool = Fal
     setup_api(app)
     setup_payments(app)
     setup_sockets(app)
+    setup_telegram(app)  # webhook route, only when TELEGRAM_BOT_TOKEN is set
     setup_webclient(app)
 
     async def storage_context(app: web.Application) -> AsyncIterator[None]:
