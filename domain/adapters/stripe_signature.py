@@ -21,11 +21,18 @@ class BadSignature(Exception):
 
 def verify(payload: bytes, header: str | None, secret: str,
            tolerance: int = DEFAULT_TOLERANCE_SECONDS) -> dict[str, Any]:
-    """Check the signature (and its timestamp) and return the decoded event."""
-    try:
-        stripe.WebhookSignature.verify_header(payload, header, secret, tolerance)
-    except stripe.SignatureVerificationError as exc:
-        raise BadSignature(str(exc).split(".")[0]) from None
+    """Check the signature (and its timestamp) and return the decoded event. ``secret`` may
+    list several secrets separated by commas: Stripe signs the platform's endpoint and the
+    Connect endpoint (events of connected accounts) with different ones."""
+    problem = "no webhook secret is configured"
+    for candidate in (s.strip() for s in secret.split(",") if s.strip()):
+        try:
+            stripe.WebhookSignature.verify_header(payload, header, candidate, tolerance)
+            break
+        except stripe.SignatureVerificationError as exc:
+            problem = str(exc).split(".")[0]
+    else:
+        raise BadSignature(problem)
     try:
         event = json.loads(payload)
     except (ValueError, UnicodeDecodeError):
