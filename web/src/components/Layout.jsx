@@ -22,8 +22,12 @@ export function Layout({ children }) {
   const { path } = useStore(location);
   const main = useRef(null);
 
-  // Move focus to the new page's content so keyboard and screen-reader users land there.
+  // After a client-side navigation, move focus to the new page's heading so keyboard and
+  // screen-reader users land there; a fresh load keeps the browser's order (skip link first).
+  const firstPath = useRef(path);
   useEffect(() => {
+    if (path === firstPath.current) return;
+    firstPath.current = null;
     const heading = main.current && main.current.querySelector("h1");
     if (heading) {
       heading.setAttribute("tabindex", "-1");
@@ -68,7 +72,7 @@ export function Layout({ children }) {
           </span>
         )}
       </header>
-      <main id="main" ref={main}>{children}</main>
+      <main id="main" ref={main} tabIndex={-1}>{children}</main>
       <div class="toasts" aria-live="polite">
         {live.map((t) => <p key={t.id} class={`toast toast-${t.kind}`}>{t.text}</p>)}
       </div>

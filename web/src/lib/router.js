@@ -38,6 +38,8 @@ export function onLinkClick(event) {
   const url = new URL(anchor.href, window.location.href);
   if (url.origin !== window.location.origin || url.pathname.startsWith("/api/")) return;
   if (anchor.dataset.external !== undefined) return;
+  // In-page anchors (the skip link) keep the browser's own behaviour.
+  if (url.hash && url.pathname === window.location.pathname) return;
   event.preventDefault();
   navigate(url.pathname + url.search);
 }
