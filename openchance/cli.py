@@ -31,6 +31,12 @@ def _serve(args: argparse.Namespace) -> int:
     from realtime.app import create_app
 
     settings = Settings()
+    if not settings.openchance_public_url:
+        # Links the server hands out (the simulated checkout, onboarding) must name the port
+        # it really listens on, not the default one.
+        host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
+        settings = settings.model_copy(
+            update={"openchance_public_url": f"http://{host}:{args.port}"})
     try:
         import uvloop
 
