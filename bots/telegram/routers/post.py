@@ -20,6 +20,7 @@ from domain.deps import Deps
 from domain.errors import ValidationFailed
 from domain.models.users import User
 from domain.services import challenges
+from domain.services.common import load_actor
 
 SKIP = {"skip", "-", "none", "no"}
 _REWARD = re.compile(r"^\s*(?:([\d.,]+)\s*([A-Za-z]{3})|([A-Za-z]{3})\s*([\d.,]+))\s*$")
@@ -48,7 +49,9 @@ PREVIEW_BUTTONS = InlineKeyboardMarkup(inline_keyboard=[[
     InlineKeyboardButton(text="Cancel", callback_data=PostCb(action="cancel").pack())]])
 
 
-async def begin(message: Message, state: FSMContext) -> None:
+async def begin(message: Message, state: FSMContext, actor: User) -> None:
+    # The domain says now, not six answers later, if this account may not act (banned).
+    await load_actor(actor.id)
     await state.clear()
     await state.set_state(PostForm.title)
     await message.answer("Let's post a challenge. /cancel stops at any time.\n\n"

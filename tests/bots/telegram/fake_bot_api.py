@@ -27,6 +27,15 @@ def plain(html_text: str) -> str:
     return unescape(_TAG.sub("", html_text))
 
 
+def error(code: int, description: str,
+          parameters: dict[str, Any] | None = None) -> web.Response:
+    """An error as the Bot API sends it: the HTTP status is the error code."""
+    body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return web.json_response(body, status=code)
+
+
 @dataclass
 class Call:
     method: str
@@ -114,10 +123,8 @@ class FakeBotApi:
         pending = self.failures.get(method)
         if pending:
             retry_after = pending.pop(0)
-            return web.json_response({"ok": False, "error_code": 429,
-                                      "description": f"Too Many Requests: retry after "
-                                                     f"{retry_after}",
-                                      "parameters": {"retry_after": retry_after}})
+            return error(429, f"Too Many Requests: retry after {retry_after}",
+                         {"retry_after": retry_after})
         answer = getattr(self, "_" + method, None)
         result = await answer(params) if answer else True
         if isinstance(result, web.Response):
@@ -149,11 +156,14 @@ class FakeBotApi:
         key = (int(params["chat_id"]), int(params["message_id"]))
         message = self.messages.get(key)
         if message is None:
-            return web.json_response({"ok": False, "error_code": 400,
-                                      "description": "Bad Request: message to edit not found"})
+            return error(400, "Bad Request: message to edit not found")
+        markup = params.get("reply_markup") if isinstance(params.get("reply_markup"), dict) \
+            else None
+        if message["text"] == params["text"] and message.get("reply_markup") == markup:
+            return error(400, "Bad Request: message is not modified")
         message["text"] = params["text"]
-        if isinstance(params.get("reply_markup"), dict):
-            message["reply_markup"] = params["reply_markup"]
+        if markup is not None:
+            message["reply_markup"] = markup
         else:
             message.pop("reply_markup", None)
         return message
@@ -161,9 +171,11 @@ class FakeBotApi:
     async def _getChat(self, params: dict[str, Any]) -> dict[str, Any] | web.Response:
         known = self.chats.get(str(params["chat_id"]))
         if known is None:
-            return web.json_response({"ok": False, "error_code": 400,
-                                      "description": "Bad Request: chat not found"})
-        return known
+            return error(400, "Bad Request: chat not found")
+        gifts = dict.fromkeys(("unlimited_gifts", "limited_gifts", "unique_gifts",
+                               "premium_subscription", "gifts_from_channels"), False)
+        return {"accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": gifts,
+                **known}
 
     async def _getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = params["chat_id"]
