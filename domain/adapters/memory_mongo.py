@@ -9,6 +9,7 @@ refused), so code that works here also works on a real MongoDB.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -47,9 +48,19 @@ class MemoryCursor:
     def __aiter__(self) -> MemoryCursor:
         return self
 
+    def _results(self) -> Any:
+        # mongomock copies every matching document before applying skip/limit; its dataset
+        # generator copies lazily, so slicing it copies only the page (a 20-item page of a large
+        # collection was costing a deep copy of the whole collection).
+        source: Any = self._source
+        if not isinstance(source, mongomock.collection.Cursor):
+            return iter(source)
+        stop = source._skip + abs(source._limit) if source._limit else None
+        return itertools.islice(source._factory(), source._skip, stop)
+
     async def __anext__(self) -> dict[str, Any]:
         if self._iterator is None:
-            self._iterator = iter(self._source)
+            self._iterator = self._results()
         try:
             return next(self._iterator)
         except StopIteration:
