@@ -67,7 +67,7 @@ export function EscrowPanel({ challenge, isOwner, isSolver }) {
       {escrow && (
         <p>
           <StateBadge state={escrow.state} /> · total {money(total.amount)} · held {money(heldOf(escrow))}
-          {escrow.dispute && <> · dispute: <q>{escrow.dispute.reason}</q></>}
+          {escrow.dispute && <> · dispute{escrow.dispute.resolved_by ? " (resolved)" : ""}: <q>{escrow.dispute.reason}</q></>}
         </p>
       )}
       {checkoutUrl && canFund && (

@@ -11,7 +11,7 @@ let toastSeq = 0;
 export function toast(text, kind = "info") {
   toastSeq += 1;
   const id = toastSeq;
-  toasts.set([...toasts.value, { id, text, kind }]);
+  toasts.set([...toasts.value, { id, text, kind }].slice(-3));   // the newest three
   setTimeout(() => toasts.set(toasts.value.filter((t) => t.id !== id)), 6000);
 }
 

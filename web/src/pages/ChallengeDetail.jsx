@@ -19,7 +19,7 @@ export async function openChat(target) {
   navigate(`/chat/${encodeURIComponent(ack.conversation.id)}`);
 }
 
-function useLiveChallenge(id, setChallenge) {
+function useLiveChallenge(id, setChallenge, refresh) {
   useEffect(() => {
     const watch = () => realtime.send("challenge:watch", { challenge_id: id });
     watch();
@@ -28,7 +28,12 @@ function useLiveChallenge(id, setChallenge) {
       const updated = payload && (payload.challenge || payload);
       if (updated && updated.id === id) setChallenge(updated);
     });
-    return () => { offConnect(); offUpdate(); };
+    // Applying changes no challenge field the socket pushes, but the owner is notified of it.
+    const offNote = realtime.on("notification", (payload) => {
+      const data = (payload && payload.notification && payload.notification.data) || {};
+      if (data.challenge_id === id && data.application_id) refresh();
+    });
+    return () => { offConnect(); offUpdate(); offNote(); };
   }, [id]);
 }
 
@@ -42,7 +47,8 @@ export function ChallengeDetail({ id }) {
     loaded.setData(c);
     setAppsVersion((v) => v + 1);
   };
-  useLiveChallenge(id, setChallenge);
+  const refresh = () => api("GET", `/challenges/${encodeURIComponent(id)}`).then(setChallenge, () => {});
+  useLiveChallenge(id, setChallenge, refresh);
 
   if (loaded.loading && !challenge) return <Loading what="Loading the challenge" />;
   if (loaded.error) return <><h1>Challenge</h1><ErrorBox error={loaded.error} /></>;
