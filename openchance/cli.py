@@ -76,6 +76,10 @@ def _worker(_: argparse.Namespace) -> int:
 
 
 def _bot(args: argparse.Namespace) -> int:
+    if args.platform == "telegram":
+        from bots.telegram.polling import run_polling
+
+        return asyncio.run(run_polling(Settings()))
     print(f"The {args.platform} bot is not built yet (see README: status).", file=sys.stderr)
     return 2
 

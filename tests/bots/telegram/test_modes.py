@@ -1,0 +1,116 @@
+"""How updates arrive and leave: the webhook route (secret checked), long polling as its own
+process (`openchance bot telegram`), flood control (429 retry_after), FSM state in Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from bots.telegram.bot import wire
+from bots.telegram.webhook import WEBHOOK_PATH, webhook_secret
+from domain.models.users import PlatformIdentity
+from realtime.app import create_app
+from tests.bots.telegram.conftest import SECRET, TOKEN, Telegram, telegram_settings
+from tests.bots.telegram.fake_bot_api import FakeBotApi
+from tests.realtime.redis_server import PrivateRedis
+
+
+def _update(update_id: int, user_id: int, text: str) -> dict[str, Any]:
+    return {"update_id": update_id, "message": {
+        "message_id": update_id, "date": int(time.time()), "text": text,
+        "chat": {"id": user_id, "type": "private", "first_name": "Pat"},
+        "from": {"id": user_id, "is_bot": False, "first_name": "Pat"},
+        "entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]}}
+
+
+async def test_webhook_checks_the_secret_token(app_client: TestClient, bot_api: FakeBotApi,
+                                               telegram: Telegram) -> None:
+    for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}):
+        response = await app_client.post(WEBHOOK_PATH, json=_update(1, 6001, "/start"),
+                                         headers=headers)
+        assert response.status == 401
+    assert not bot_api.calls and not await PlatformIdentity.find({}).to_list()
+
+    response = await app_client.post(WEBHOOK_PATH, json=_update(2, 6001, "/start"),
+                                     headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
+    assert response.status == 200
+    answer = await bot_api.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == 6001)
+    assert "Hello, Pat" in answer.text
+
+
+async def test_serve_registers_the_webhook_with_its_secret(
+        deps, storage, bot_api: FakeBotApi, aiohttp_client: Any) -> None:
+    settings = telegram_settings(bot_api.url, telegram_webhook_secret=None,
+                                 openchance_public_url="https://chance.example.org")
+    await aiohttp_client(create_app(settings, deps=deps, storage=storage))
+    registered = await bot_api.wait_for(lambda c: c.method == "setWebhook")
+    assert registered.params["url"] == "https://chance.example.org" + WEBHOOK_PATH
+    # Without TELEGRAM_WEBHOOK_SECRET a secret is derived from the token: never unchecked.
+    assert registered.params["secret_token"] == webhook_secret(settings) != ""
+
+
+async def test_flood_control_waits_retry_after(telegram: Telegram, bot_api: FakeBotApi) -> None:
+    bot_api.fail_next("sendMessage", retry_after=1)
+    started = time.monotonic()
+    answer = await telegram.person(6101, "Flo").send("/help")
+    attempts = [c for c in bot_api.calls if c.method == "sendMessage"]
+    assert len(attempts) == 2 and answer is not None and "/post" in answer.text
+    assert attempts[1].at - attempts[0].at >= 0.95
+    assert time.monotonic() - started >= 0.95
+
+
+async def test_long_polling_process(bot_api: FakeBotApi) -> None:
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": bot_api.url}
+    for name in ("MONGODB_URL", "REDIS_URL", "TELEGRAM_WEBHOOK_SECRET"):
+        env.pop(name, None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "openchance.cli", "bot", "telegram", env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    try:
+        await bot_api.updates.put(_update(1, 6201, "/start"))
+        answer = await bot_api.wait_for(
+            lambda c: c.method == "sendMessage" and c.chat_id == 6201, timeout=30)
+        assert "Hello, Pat" in answer.text
+        methods = [c.method for c in bot_api.calls]
+        assert "deleteWebhook" in methods and "getUpdates" in methods
+    finally:
+        process.terminate()
+        _, stderr = await asyncio.wait_for(process.communicate(), 15)
+    assert b"Traceback" not in stderr, stderr.decode()[-2000:]
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    private = PrivateRedis()
+    try:
+        yield private.url
+    finally:
+        private.stop()
+
+
+async def test_wizard_state_lives_in_redis(deps, bot_api: FakeBotApi, redis_url: str) -> None:
+    """Two bot nodes sharing Redis: the wizard started on one continues on the other."""
+    settings = telegram_settings(bot_api.url, redis_url=redis_url)
+    nodes = [wire(deps, settings) for _ in range(2)]
+    try:
+        people = [Telegram(bot_api, *node).person(6301, "Rae") for node in nodes]
+        assert "Step 1/6" in (await people[0].send("/post")).text
+        assert "Step 2/6" in (await people[1].send("A title from node two")).text
+        state = await nodes[0][1].storage.redis.keys("fsm:*6301*")
+        assert state, "the FSM state is not in Redis"
+        await people[0].send("/cancel")
+    finally:
+        for bot, dispatcher, outbox in nodes:
+            await outbox.drain()
+            await dispatcher.storage.close()
+            await bot.session.close()
