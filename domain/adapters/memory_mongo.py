@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 import mongomock
@@ -56,7 +57,11 @@ class MemoryCursor:
         if not isinstance(source, mongomock.collection.Cursor):
             return iter(source)
         stop = source._skip + abs(source._limit) if source._limit else None
-        return itertools.islice(source._factory(), source._skip, stop)
+        ordered = _sorted_plainly(source) if source._sort else None
+        if ordered is None:
+            return itertools.islice(source._factory(), source._skip, stop)
+        page = itertools.islice(ordered, source._skip, stop)
+        return (source.collection._copy_only_fields(doc, source._projection, dict) for doc in page)
 
     async def __anext__(self) -> dict[str, Any]:
         if self._iterator is None:
@@ -76,6 +81,50 @@ class MemoryCursor:
 
     async def close(self) -> None:
         self._iterator = iter(())
+
+
+_MISSING = object()
+
+
+def _plain_value(doc: Mapping[str, Any], dotted: str) -> Any:
+    value: Any = doc
+    for part in dotted.split("."):
+        value = value.get(part, _MISSING) if isinstance(value, Mapping) else _MISSING
+    return value
+
+
+def _sorted_plainly(cursor: Any) -> list[Mapping[str, Any]] | None:
+    """The matching documents in sort order with one plain-key sort, or None to leave it to
+    mongomock. Its sort wraps every value in a BSON comparator and sorts once per key, which
+    made each listing page cost milliseconds per hundred documents. The fast path only runs
+    when every key goes the same way and every value of a key is one plain type (numbers,
+    strings or datetimes), where Python's order is BSON's order."""
+    sort = list(cursor._sort.items() if isinstance(cursor._sort, dict) else cursor._sort)
+    if len({direction for _, direction in sort}) != 1 or any(k.startswith("$") for k, _ in sort):
+        return None
+    docs = list(cursor.collection._iter_documents(cursor._spec))
+    keys = [tuple(_plain_value(doc, field) for field, _ in sort) for doc in docs]
+    for position in range(len(sort)):
+        kinds = {_kind(key[position]) for key in keys}
+        if len(kinds) > 1 or None in kinds:
+            return None
+    try:
+        order = sorted(range(len(docs)), key=keys.__getitem__, reverse=sort[0][1] < 0)
+    except TypeError:  # e.g. naive and aware datetimes mixed
+        return None
+    return [docs[i] for i in order]
+
+
+def _kind(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, datetime):
+        return "datetime"
+    return None
 
 
 class MemoryCollection:
