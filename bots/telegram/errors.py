@@ -3,6 +3,8 @@ words, with a hint and the usage line of the command that was tried."""
 
 from __future__ import annotations
 
+from html import escape, unescape
+
 from aiogram import Router
 from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
@@ -30,25 +32,27 @@ def explain(exc: Exception, command: str | None) -> str:
     if isinstance(exc, UsageError):
         return f"⚠️ {exc.problem}{usage}"
     assert isinstance(exc, DomainError)
+    # Domain messages can quote what people typed; the reply is parsed as HTML.
+    said = escape(exc.message)
     if isinstance(exc, NotFound):
-        return (f"🔎 {exc.message}. Check the ID: /challenges lists open challenges, "
-                "/my lists yours.")
+        return f"🔎 {said}. Check the ID: /challenges lists open challenges, /my lists yours."
     if isinstance(exc, Forbidden | Unauthorized):
-        return f"⛔ {exc.message}."
+        return f"⛔ {said}."
     if isinstance(exc, ValidationFailed):
-        return f"⚠️ {exc.message}{usage}"
+        return f"⚠️ {said}{usage}"
     if isinstance(exc, Conflict):
-        return f"⏳ {exc.message}."
+        return f"⏳ {said}."
     if isinstance(exc, GatewayFailed):
-        return f"💳 {exc.message}. Nothing was charged or paid; try again later."
-    return f"⚠️ {exc.message}"
+        return f"💳 {said}. Nothing was charged or paid; try again later."
+    return f"⚠️ {said}"
 
 
 async def reply_with_explanation(event: ErrorEvent) -> bool:
     update = event.update
     if update.callback_query is not None:
         query = update.callback_query
-        await query.answer(explain(event.exception, None)[:200], show_alert=True)
+        # An alert is plain text, not HTML.
+        await query.answer(unescape(explain(event.exception, None))[:200], show_alert=True)
     elif update.message is not None:
         message = update.message
         await message.answer(explain(event.exception, command_of(message.text)))
