@@ -1,12 +1,13 @@
 """HTTP API benchmark on the embedded backend: list and create challenges.
 
-    .venv/bin/python benchmarks/http_bench.py [--seconds 10] [--rate 1000] [--seed 1000]
+    .venv/bin/python benchmarks/http_bench.py [--seconds 10] [--rate 1000] [--seed 200]
 
 The server (the real app, in-memory store, uvloop, one process = one core) runs in a child
-process pinned to one CPU; this process is the load generator, pinned to another. Each phase
-is open-loop: requests start on a fixed schedule whatever the answers do, and latency is
-counted from the scheduled start, so a stalled server shows up as latency instead of hiding
-behind a slower send rate. A final closed-loop phase finds the most requests/s one core serves.
+process pinned to one CPU; this process is the load generator, pinned to another. Closed-loop
+phases (32 connections, back to back) find the most requests/s one core serves; open-loop
+phases start requests on a fixed schedule whatever the answers do and count latency from the
+scheduled start, so a stalled server shows up as latency instead of hiding behind a slower
+send rate. Requests slower than 5 s count as errors.
 Rate limits are raised for the run (one client IP sends everything). Figures are printed,
 never asserted; on a shared machine they move with what the neighbours are doing.
 """
@@ -26,6 +27,7 @@ import aiohttp
 
 API = "/api/v1"
 PASSWORD = "benchmark password"
+REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=5)
 
 
 def _pin(cpu: int) -> None:
@@ -63,8 +65,9 @@ class Phase:
             return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else 0
 
         rate = len(ordered) / self.seconds if self.seconds else 0.0
+        worst = ordered[-1] if ordered else 0.0
         return (f"{self.name:<34} n={len(ordered):>6}  req/s={rate:>7.0f}  "
-                f"p50={pct(50):6.2f} ms  p99={pct(99):6.2f} ms  max={ordered[-1] if ordered else 0:7.2f} ms"
+                f"p50={pct(50):6.2f} ms  p99={pct(99):6.2f} ms  max={worst:7.2f} ms"
                 f"  errors={self.errors}")
 
 
@@ -75,8 +78,8 @@ async def _one(session: aiohttp.ClientSession, method: str, url: str, start: flo
         async with session.request(method, url, json=body, headers=headers) as resp:
             await resp.read()
             ok = resp.status == expect
-    except aiohttp.ClientError:
-        ok = False
+    except (aiohttp.ClientError, TimeoutError):
+        ok = False  # includes answers slower than REQUEST_TIMEOUT
     if ok:
         phase.latencies_ms.append((time.perf_counter() - start) * 1000)
     else:
@@ -128,8 +131,9 @@ def challenge_body(counter: list[int]) -> dict[str, object]:
 
 
 async def run(base: str, args: argparse.Namespace) -> None:
-    connector = aiohttp.TCPConnector(limit=64)
-    async with aiohttp.ClientSession(base, connector=connector) as session:
+    connector = aiohttp.TCPConnector(limit=256)
+    async with aiohttp.ClientSession(base, connector=connector,
+                                     timeout=REQUEST_TIMEOUT) as session:
         async with session.post(f"{API}/auth/register", json={
                 "email": "bench@example.org", "password": PASSWORD,
                 "display_name": "Bench"}) as resp:
@@ -144,20 +148,30 @@ async def run(base: str, args: argparse.Namespace) -> None:
         await closed_loop(session, "warm-up", "GET", f"{API}/challenges", 2, 200, {})
 
         list_url = f"{API}/challenges?sort=newest&limit=20"
+        filtered_url = f"{API}/challenges?category=data&min_reward=2000&sort=reward"
+        # Lists first, on the seeded store: creating challenges grows what a list scans.
+        list_max = await closed_loop(session, "list, max throughput (32 conns)", "GET",
+                                     list_url, args.seconds, 200, {})
+        # Half of what one core managed: the latency a user sees when the node is not saturated.
+        list_easy = max(10.0, 0.5 * len(list_max.latencies_ms) / list_max.seconds)
         phases = [
-            await open_loop(session, f"list (GET) @ {args.rate}/s open loop", "GET", list_url,
-                            args.rate, args.seconds, 200, {}),
-            await open_loop(session, "list filtered+sorted @ same rate", "GET",
-                            f"{API}/challenges?category=data&min_reward=2000&sort=reward",
-                            args.rate, args.seconds, 200, {}),
-            await open_loop(session, f"create (POST) @ {args.create_rate}/s open loop", "POST",
-                            f"{API}/challenges", args.create_rate, args.seconds, 201, auth,
+            list_max,
+            await open_loop(session, f"list @ {list_easy:.0f}/s (half capacity)", "GET",
+                            list_url, list_easy, args.seconds, 200, {}),
+            await open_loop(session, f"list filtered @ {list_easy:.0f}/s", "GET", filtered_url,
+                            list_easy, args.seconds, 200, {}),
+            await open_loop(session, f"list @ {args.rate:.0f}/s (target rate)", "GET",
+                            list_url, args.rate, args.seconds, 200, {}),
+        ]
+        create_max = await closed_loop(session, "create, max throughput (32 conns)", "POST",
+                                       f"{API}/challenges", args.seconds, 201, auth,
+                                       lambda: challenge_body(counter))
+        create_easy = max(10.0, 0.5 * len(create_max.latencies_ms) / create_max.seconds)
+        phases += [
+            create_max,
+            await open_loop(session, f"create @ {create_easy:.0f}/s (half capacity)", "POST",
+                            f"{API}/challenges", create_easy, args.seconds, 201, auth,
                             lambda: challenge_body(counter)),
-            await closed_loop(session, "list, max throughput (32 conns)", "GET", list_url,
-                              args.seconds, 200, {}),
-            await closed_loop(session, "create, max throughput (32 conns)", "POST",
-                              f"{API}/challenges", args.seconds, 201, auth,
-                              lambda: challenge_body(counter)),
         ]
         print(f"\nserver: one process (one core), embedded in-memory store, {counter[0]} "
               f"challenges at the end; load generator: this process, another core")
@@ -175,8 +189,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rate", type=float, default=1000.0, help="list requests per second")
-    parser.add_argument("--create-rate", type=float, default=300.0)
-    parser.add_argument("--seed", type=int, default=1000, help="challenges posted first")
+    parser.add_argument("--seed", type=int, default=200, help="challenges posted first")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
