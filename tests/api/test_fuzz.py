@@ -1,6 +1,6 @@
 """Schemathesis fuzzes every operation of /api/v1/openapi.json: no input may cause a 5xx.
 
-FUZZ_EXAMPLES (default 15) sets the examples per operation; see the README for a longer run.
+FUZZ_EXAMPLES (default 10) sets the examples per operation; see the README for a longer run.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from realtime.app import create_app
 from tests.api.conftest import API, PASSWORD
 from tests.api.live_server import LiveServer, live_server
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 
 
 @pytest.fixture(scope="module")
