@@ -1,9 +1,14 @@
-"""Webhook mode inside ``openchance serve``: Telegram POSTs updates to
-``/api/v1/webhooks/telegram``; a request without the right X-Telegram-Bot-Api-Secret-Token
-header gets 401 before anything is read."""
+"""The bot inside ``openchance serve`` (when TELEGRAM_BOT_TOKEN is set).
+
+With OPENCHANCE_PUBLIC_URL set, webhook mode: Telegram POSTs updates to
+``/api/v1/webhooks/telegram`` (registered at startup with a secret token); a request without
+the right X-Telegram-Bot-Api-Secret-Token header gets 401 before anything is read. Without a
+public address Telegram cannot reach us, so the same process long-polls instead."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -42,21 +47,45 @@ def setup_telegram(app: web.Application) -> None:
     app[TELEGRAM] = (bot, dispatcher, outbox)
     secret = webhook_secret(settings)
 
+    public_url = settings.openchance_public_url
+    polling: list[asyncio.Task[None]] = []
+
     async def register_webhook(app: web.Application) -> None:
-        # Only when the public address is known: Telegram must be able to reach it.
-        if not settings.openchance_public_url:
-            return
-        url = settings.openchance_public_url.rstrip("/") + WEBHOOK_PATH
+        url = f"{(public_url or '').rstrip('/')}{WEBHOOK_PATH}"
         try:
             await bot.set_webhook(url, secret_token=secret,
                                   allowed_updates=dispatcher.resolve_used_update_types())
         except Exception:  # the platform still serves; Telegram can be told later
             log.exception("could not register the Telegram webhook at %s", url)
 
+    async def poll() -> None:
+        try:
+            await bot.delete_webhook()  # Telegram refuses getUpdates while a webhook is set
+        except Exception:
+            log.exception("could not clear the Telegram webhook; polling anyway")
+        await dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False)
+
+    async def start_polling(app: web.Application) -> None:
+        # No public address (a laptop): Telegram cannot reach a webhook, so poll instead.
+        polling.append(asyncio.create_task(poll()))
+
+    async def stop_polling(app: web.Application) -> None:
+        for task in polling:
+            try:
+                await dispatcher.stop_polling()
+            except RuntimeError:  # it had not started polling yet
+                task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
     async def drain(app: web.Application) -> None:
         await outbox.drain()
         await dispatcher.storage.close()
 
-    app.on_startup.append(register_webhook)
+    if public_url:
+        app.on_startup.append(register_webhook)
+    else:
+        app.on_startup.append(start_polling)
+        app.on_shutdown.append(stop_polling)
     app.on_shutdown.append(drain)
     SimpleRequestHandler(dispatcher, bot, secret_token=secret).register(app, path=WEBHOOK_PATH)

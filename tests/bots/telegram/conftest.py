@@ -19,6 +19,7 @@ from tests.bots.telegram.fake_bot_api import Call, FakeBotApi
 
 TOKEN = "123456:TEST-token-for-the-stand-in"
 SECRET = "webhook-secret-for-tests"
+PUBLIC_URL = "https://chance.example.org"
 
 
 def telegram_settings(api_url: str, **overrides: Any) -> Settings:
@@ -124,7 +125,8 @@ class Person:
 async def app_client(deps: Deps, storage: Any, bot_api: FakeBotApi,
                      aiohttp_client: Any) -> TestClient:
     """The whole platform as ``openchance serve`` builds it, with the bot in webhook mode."""
-    app = create_app(telegram_settings(bot_api.url), deps=deps, storage=storage)
+    settings = telegram_settings(bot_api.url, openchance_public_url=PUBLIC_URL)
+    app = create_app(settings, deps=deps, storage=storage)
     return await aiohttp_client(app)
 
 

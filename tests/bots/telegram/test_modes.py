@@ -17,7 +17,13 @@ from bots.telegram.bot import wire
 from bots.telegram.webhook import WEBHOOK_PATH, webhook_secret
 from domain.models.users import PlatformIdentity
 from realtime.app import create_app
-from tests.bots.telegram.conftest import SECRET, TOKEN, Telegram, telegram_settings
+from tests.bots.telegram.conftest import (
+    PUBLIC_URL,
+    SECRET,
+    TOKEN,
+    Telegram,
+    telegram_settings,
+)
 from tests.bots.telegram.fake_bot_api import FakeBotApi
 from tests.realtime.redis_server import PrivateRedis
 
@@ -36,7 +42,8 @@ async def test_webhook_checks_the_secret_token(app_client: TestClient, bot_api: 
         response = await app_client.post(WEBHOOK_PATH, json=_update(1, 6001, "/start"),
                                          headers=headers)
         assert response.status == 401
-    assert not bot_api.calls and not await PlatformIdentity.find({}).to_list()
+    assert not [c for c in bot_api.calls if c.method != "setWebhook"]
+    assert not await PlatformIdentity.find({}).to_list()
 
     response = await app_client.post(WEBHOOK_PATH, json=_update(2, 6001, "/start"),
                                      headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
@@ -48,12 +55,24 @@ async def test_webhook_checks_the_secret_token(app_client: TestClient, bot_api: 
 async def test_serve_registers_the_webhook_with_its_secret(
         deps, storage, bot_api: FakeBotApi, aiohttp_client: Any) -> None:
     settings = telegram_settings(bot_api.url, telegram_webhook_secret=None,
-                                 openchance_public_url="https://chance.example.org")
+                                 openchance_public_url=PUBLIC_URL)
     await aiohttp_client(create_app(settings, deps=deps, storage=storage))
     registered = await bot_api.wait_for(lambda c: c.method == "setWebhook")
-    assert registered.params["url"] == "https://chance.example.org" + WEBHOOK_PATH
+    assert registered.params["url"] == PUBLIC_URL + WEBHOOK_PATH
     # Without TELEGRAM_WEBHOOK_SECRET a secret is derived from the token: never unchecked.
     assert registered.params["secret_token"] == webhook_secret(settings) != ""
+    assert "getUpdates" not in [c.method for c in bot_api.calls]
+
+
+async def test_serve_without_a_public_address_long_polls(
+        deps, storage, bot_api: FakeBotApi, aiohttp_client: Any) -> None:
+    settings = telegram_settings(bot_api.url, openchance_public_url=None)
+    client = await aiohttp_client(create_app(settings, deps=deps, storage=storage))
+    await bot_api.updates.put(_update(1, 6050, "/start"))
+    answer = await bot_api.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == 6050)
+    assert "Hello, Pat" in answer.text
+    assert "deleteWebhook" in [c.method for c in bot_api.calls]
+    await client.close()  # shutting down stops the polling loop cleanly
 
 
 async def test_flood_control_waits_retry_after(telegram: Telegram, bot_api: FakeBotApi) -> None:
