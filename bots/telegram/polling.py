@@ -17,6 +17,11 @@ async def run_polling(settings: Settings) -> int:
         return 2
     from bots.telegram.bot import wire
 
+    if not settings.mongodb_url:
+        log.warning("MONGODB_URL is unset: this bot has its own in-memory store, separate from "
+                    "any `openchance serve`. To share one store, set TELEGRAM_BOT_TOKEN on "
+                    "`openchance serve` instead, or point both at the same MongoDB.")
+
     storage = await open_storage(settings.mongodb_url, settings.mongodb_database)
     deps = build_deps(settings)
     bot, dispatcher, outbox = wire(deps, settings)
