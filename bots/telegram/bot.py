@@ -22,6 +22,7 @@ from domain.settings import Settings
 # A wizard left half-way is forgotten after a day (Redis storage only; memory lives as long
 # as the process).
 FSM_TTL_SECONDS = 24 * 3600
+FSM_KEY_PREFIX = "openchance:telegram:fsm"
 
 
 def build_bot(settings: Settings) -> Bot:
@@ -39,10 +40,13 @@ def build_bot(settings: Settings) -> Bot:
 def build_storage(settings: Settings) -> BaseStorage:
     """FSM state in memory on the embedded defaults; in Redis (shared by every node) when set."""
     if settings.redis_url:
+        from aiogram.fsm.storage.base import DefaultKeyBuilder
         from aiogram.fsm.storage.redis import RedisStorage
 
-        return RedisStorage.from_url(settings.redis_url, state_ttl=FSM_TTL_SECONDS,
-                                     data_ttl=FSM_TTL_SECONDS)
+        # The bot id in the key keeps two bots (staging, production) on one Redis apart.
+        keys = DefaultKeyBuilder(prefix=FSM_KEY_PREFIX, with_bot_id=True)
+        return RedisStorage.from_url(settings.redis_url, key_builder=keys,
+                                     state_ttl=FSM_TTL_SECONDS, data_ttl=FSM_TTL_SECONDS)
     return MemoryStorage()
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bots.telegram.bot import wire
+from bots.telegram.bot import FSM_KEY_PREFIX, wire
 from bots.telegram.webhook import WEBHOOK_PATH, webhook_secret
 from domain.models.users import PlatformIdentity
 from realtime.app import create_app
@@ -125,8 +125,9 @@ async def test_wizard_state_lives_in_redis(deps, bot_api: FakeBotApi, redis_url:
         people = [Telegram(bot_api, *node).person(6301, "Rae") for node in nodes]
         assert "Step 1/6" in (await people[0].send("/post")).text
         assert "Step 2/6" in (await people[1].send("A title from node two")).text
-        state = await nodes[0][1].storage.redis.keys("fsm:*6301*")
-        assert state, "the FSM state is not in Redis"
+        keys = await nodes[0][1].storage.redis.keys(f"{FSM_KEY_PREFIX}:123456:6301:6301:*")
+        assert sorted(keys) == [f"{FSM_KEY_PREFIX}:123456:6301:6301:{part}".encode()
+                                for part in ("data", "state")]
         await people[0].send("/cancel")
     finally:
         for bot, dispatcher, outbox in nodes:
