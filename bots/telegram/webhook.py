@@ -1,6 +1,6 @@
 """The bot inside ``openchance serve`` (when TELEGRAM_BOT_TOKEN is set).
 
-With OPENCHANCE_PUBLIC_URL set, webhook mode: Telegram POSTs updates to
+With a public OPENCHANCE_PUBLIC_URL, webhook mode: Telegram POSTs updates to
 ``/api/v1/webhooks/telegram`` (registered at startup with a secret token); a request without
 the right X-Telegram-Bot-Api-Secret-Token header gets 401 before anything is read. Without a
 public address Telegram cannot reach us, so the same process long-polls instead."""
@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import hmac
 import logging
+from urllib.parse import urlparse
 
 from aiohttp import web
 
@@ -19,6 +20,7 @@ from domain.settings import Settings
 from realtime.keys import DEPS, SETTINGS
 
 log = logging.getLogger(__name__)
+LOOPBACK = {"localhost", "::1", "0.0.0.0", "::"}
 WEBHOOK_PATH = "/api/v1/webhooks/telegram"
 # Typed slots for what this module put on the app (the Bot, Dispatcher and Outbox).
 TELEGRAM = web.AppKey("telegram", object)
@@ -34,6 +36,13 @@ def webhook_secret(settings: Settings) -> str:
                     hashlib.sha256).hexdigest()
 
 
+def webhook_reachable(settings: Settings) -> bool:
+    """Telegram can call us back only at a public address: OPENCHANCE_PUBLIC_URL naming a
+    loopback host (what ``serve`` defaults to on a laptop) means polling instead."""
+    host = urlparse(settings.openchance_public_url or "").hostname or ""
+    return bool(host) and host not in LOOPBACK and not host.startswith("127.")
+
+
 def setup_telegram(app: web.Application) -> None:
     """Mount the webhook route when TELEGRAM_BOT_TOKEN is set; otherwise do nothing."""
     settings = app[SETTINGS]
@@ -47,7 +56,7 @@ def setup_telegram(app: web.Application) -> None:
     app[TELEGRAM] = (bot, dispatcher, outbox)
     secret = webhook_secret(settings)
 
-    public_url = settings.openchance_public_url
+    public_url = settings.openchance_public_url if webhook_reachable(settings) else None
     polling: list[asyncio.Task[None]] = []
 
     async def register_webhook(app: web.Application) -> None:

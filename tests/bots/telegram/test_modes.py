@@ -64,14 +64,16 @@ async def test_serve_registers_the_webhook_with_its_secret(
     assert "getUpdates" not in [c.method for c in bot_api.calls]
 
 
+@pytest.mark.parametrize("public_url", [None, "http://127.0.0.1:8080"])
 async def test_serve_without_a_public_address_long_polls(
-        deps, storage, bot_api: FakeBotApi, aiohttp_client: Any) -> None:
-    settings = telegram_settings(bot_api.url, openchance_public_url=None)
+        deps, storage, bot_api: FakeBotApi, aiohttp_client: Any, public_url: str | None) -> None:
+    settings = telegram_settings(bot_api.url, openchance_public_url=public_url)
     client = await aiohttp_client(create_app(settings, deps=deps, storage=storage))
     await bot_api.updates.put(_update(1, 6050, "/start"))
     answer = await bot_api.wait_for(lambda c: c.method == "sendMessage" and c.chat_id == 6050)
     assert "Hello, Pat" in answer.text
-    assert "deleteWebhook" in [c.method for c in bot_api.calls]
+    methods = [c.method for c in bot_api.calls]
+    assert "deleteWebhook" in methods and "setWebhook" not in methods
     await client.close()  # shutting down stops the polling loop cleanly
 
 
