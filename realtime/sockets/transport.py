@@ -8,6 +8,10 @@ room emitter write the shared frame straight to the socket's transport, but only
 cannot reorder anything: the socket's writer is parked on an empty queue (so every packet
 queued earlier has been written) and the transport is not backed up. Otherwise the packet
 goes through Engine.IO's queue as usual.
+
+Frames are corked per socket and written with one call per flush: a loopback or network write
+is a system call costing several microseconds, far more than the Python around it, so when
+broadcasts come fast several share one write.
 """
 
 from __future__ import annotations
@@ -71,6 +75,8 @@ class DirectWebSocket:
         self._sock: web.WebSocketResponse | None = None
         self._transport: asyncio.Transport | None = None
         self.eio_socket = getattr(handler, "__self__", None)
+        # Broadcast frames waiting for the next flush, in emit order (see DirectEmitManager).
+        self.corked: list[bytes] = []
 
     async def __call__(self, environ: dict[str, Any]) -> web.WebSocketResponse:
         request: web.Request = environ["aiohttp.request"]
@@ -96,6 +102,8 @@ class DirectWebSocket:
 
     async def send(self, message: str | bytes) -> None:
         assert self._sock is not None
+        # Frames corked before this packet was queued go first.
+        self.flush_corked()
         send = self._sock.send_bytes if isinstance(message, bytes) else self._sock.send_str
         result = send(message)  # type: ignore[arg-type]
         if inspect.isawaitable(result):
@@ -108,16 +116,22 @@ class DirectWebSocket:
             raise OSError()
         return msg.data
 
-    def try_write(self, frame: bytes) -> bool:
-        """Write ``frame`` now if that keeps this socket's packets in order; else False."""
+    def can_write_now(self) -> bool:
+        """True if a frame written now cannot overtake a packet queued earlier."""
         sock, transport = self.eio_socket, self._transport
-        if (sock is None or transport is None or sock.closing or sock.closed
-                or not sock.upgraded or sock.upgrading or transport.is_closing()
-                or transport.get_write_buffer_size() > WRITE_BUFFER_LIMIT
-                or not _writer_parked(sock.queue)):
-            return False
-        transport.write(frame)
-        return True
+        return not (sock is None or transport is None or sock.closing or sock.closed
+                    or not sock.upgraded or sock.upgrading or transport.is_closing()
+                    or transport.get_write_buffer_size() > WRITE_BUFFER_LIMIT
+                    or not _writer_parked(sock.queue))
+
+    def flush_corked(self) -> None:
+        corked, transport = self.corked, self._transport
+        if not corked:
+            return
+        data = corked[0] if len(corked) == 1 else b"".join(corked)
+        corked.clear()
+        if transport is not None and not transport.is_closing():
+            transport.write(data)
 
 
 def websocket_driver(registry: dict[str, DirectWebSocket]) -> type[DirectWebSocket]:

@@ -1,0 +1,185 @@
+"""Load scenarios for the realtime benchmark; prints one JSON line of figures.
+
+broadcast  N clients (N users) watch one challenge; a trigger asks the server for K
+           challenge:updated pushes (in bursts of B, a couple of triggers in flight);
+           deliveries/s = N*K / time from the first trigger to the last delivery.
+latency    100 sockets in one room; one sender sends at a fixed rate (10k deliveries/s for
+           100 msg/s); latency = receipt time - send time carried in the body (one clock).
+pairs      P two-person conversations, both members connected and joined; every sender sends
+           in a closed loop; messages/s = messages acked (persisted) and delivered to the
+           other member per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import orjson
+import uvloop
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from realtime_client import RawClient, open_many
+from realtime_server import (
+    BROADCAST_CONVERSATION,
+    WATCHED_CHALLENGE,
+    pair_conversation,
+    token_of,
+)
+
+HOST = "127.0.0.1"
+SERVER_PID = 0  # when given, figures include the server's CPU time over the measured phase
+
+
+def server_cpu() -> float:
+    """CPU seconds (user + system) the server process has used so far."""
+    if not SERVER_PID:
+        return 0.0
+    fields = Path(f"/proc/{SERVER_PID}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def wait_until(check: Callable[[], bool], limit_s: float) -> None:
+    # Polling a counter: setting an Event on each of 100k+ frames would cost the load more.
+    deadline = time.perf_counter() + limit_s
+    while not check() and time.perf_counter() < deadline:  # noqa: ASYNC110
+        await asyncio.sleep(0.001)
+
+
+async def _join(clients: list[RawClient], conversation_id: str) -> None:
+    acks = await asyncio.gather(*(c.call("conversation:join", {"conversation_id": conversation_id})
+                                  for c in clients))
+    assert all(a["ok"] for a in acks), acks[:3]
+
+
+async def broadcast(port: int, clients: int, bursts: int, per_burst: int, window: int = 2
+                    ) -> dict[str, float]:
+    receivers = await open_many(HOST, port, [token_of(2 + i) for i in range(clients)])
+    acks = await asyncio.gather(*(r.call("challenge:watch", {"challenge_id": WATCHED_CHALLENGE})
+                                  for r in receivers))
+    assert all(a["ok"] for a in acks), acks[:3]
+    trigger = await RawClient.open(HOST, port, token_of(0))
+    expected = clients * bursts * per_burst
+    cpu_before = server_cpu()
+    started = time.perf_counter()
+    in_flight: set[asyncio.Future[object]] = set()
+    for _ in range(bursts):
+        if len(in_flight) >= window:
+            _, in_flight = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+        in_flight.add(trigger.call("bench:burst", {"count": per_burst}))
+    await asyncio.gather(*in_flight)
+    await wait_until(lambda: sum(r.events for r in receivers) >= expected, 120)
+    elapsed = time.perf_counter() - started
+    cpu = server_cpu() - cpu_before
+    delivered = sum(r.events for r in receivers)
+    for c in (*receivers, trigger):
+        c.close()
+    return {"clients": clients, "events": bursts * per_burst, "per_burst": per_burst,
+            "delivered": delivered, "seconds": round(elapsed, 3),
+            "deliveries_per_s": round(delivered / elapsed), "server_cpu_s": round(cpu, 3),
+            "deliveries_per_server_cpu_s": round(delivered / cpu) if cpu else None}
+
+
+async def latency(port: int, members: int = 100, rate: float = 100.0, seconds: float = 5.0
+                  ) -> dict[str, float]:
+    samples: list[float] = []
+
+    def on_event(client: RawClient, payload: bytes) -> None:
+        now = time.perf_counter()
+        event, data = orjson.loads(payload[2:])
+        if event == "message:new":
+            samples.append(now - float(data["message"]["body"].split()[0]))
+
+    receivers = await open_many(HOST, port, [token_of(1)] * members, on_event)
+    sender = await RawClient.open(HOST, port, token_of(0))
+    await _join([*receivers, sender], BROADCAST_CONVERSATION)
+    total = int(rate * seconds)
+    started = time.perf_counter()
+    pending = []
+    for i in range(total):
+        await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
+        pending.append(sender.call("message:send", {
+            "conversation_id": BROADCAST_CONVERSATION,
+            "body": f"{time.perf_counter():.6f} latency probe", "client_id": f"l-{started}-{i}"}))
+    await asyncio.gather(*pending)
+    await asyncio.sleep(0.5)
+    for c in (*receivers, sender):
+        c.close()
+    ms = sorted(s * 1000 for s in samples)
+    return {"members": members, "messages_per_s": rate,
+            "deliveries_per_s": round(len(ms) / seconds), "samples": len(ms),
+            "p50_ms": round(statistics.median(ms), 2),
+            "p99_ms": round(ms[int(len(ms) * 0.99) - 1], 2), "max_ms": round(ms[-1], 2)}
+
+
+async def pairs(port: int, conversations: int, seconds: float = 5.0) -> dict[str, float]:
+    delivered = 0
+
+    def on_event(client: RawClient, payload: bytes) -> None:
+        nonlocal delivered
+        if client.token_index % 2 == 1 and payload.startswith(b'42["message:new"'):
+            delivered += 1  # the receiving member (odd user of each pair)
+
+    tokens = [token_of(2 + i) for i in range(2 * conversations)]
+    sockets = await open_many(HOST, port, tokens, on_event)
+    for i, s in enumerate(sockets):
+        s.token_index = i  # type: ignore[attr-defined]
+    for k in range(conversations):
+        await _join(sockets[2 * k:2 * k + 2], pair_conversation(k))
+    accepted = 0
+    stop = time.perf_counter() + seconds
+
+    async def sender(k: int) -> None:
+        nonlocal accepted
+        i = 0
+        while time.perf_counter() < stop:
+            ack = await sockets[2 * k].call("message:send", {
+                "conversation_id": pair_conversation(k), "body": f"hello {i}",
+                "client_id": f"p{k}-{i}-{stop}"})
+            accepted += bool(ack["ok"])
+            i += 1
+
+    cpu_before = server_cpu()
+    started = time.perf_counter()
+    await asyncio.gather(*(sender(k) for k in range(conversations)))
+    elapsed = time.perf_counter() - started
+    cpu = server_cpu() - cpu_before
+    await asyncio.sleep(0.5)
+    for s in sockets:
+        s.close()
+    return {"conversations": conversations, "seconds": round(elapsed, 2), "accepted": accepted,
+            "delivered": delivered, "messages_per_s": round(min(accepted, delivered) / elapsed),
+            "server_cpu_s": round(cpu, 2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("scenario", choices=["broadcast", "latency", "pairs"])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--clients", type=int, default=500)
+    parser.add_argument("--messages", type=int, default=200)
+    parser.add_argument("--per-burst", type=int, default=1)
+    parser.add_argument("--rate", type=float, default=100.0)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--server-pid", type=int, default=0)
+    args = parser.parse_args()
+    global SERVER_PID
+    SERVER_PID = args.server_pid
+    uvloop.install()
+    if args.scenario == "broadcast":
+        result = asyncio.run(broadcast(args.port, args.clients, args.messages, args.per_burst))
+    elif args.scenario == "latency":
+        result = asyncio.run(latency(args.port, args.clients, args.rate, args.seconds))
+    else:
+        result = asyncio.run(pairs(args.port, args.clients, args.seconds))
+    print(orjson.dumps({"scenario": args.scenario, **result}).decode(), flush=True)
+
+
+if __name__ == "__main__":
+    main()
