@@ -87,7 +87,10 @@ def main() -> None:
         ("broadcast", ["--clients", "2000", "--messages", str(60 // q), "--per-burst", "1"], 2002),
         ("broadcast", ["--clients", "2000", "--messages", str(12 // q), "--per-burst", "10"],
          2002),
-        ("latency", ["--clients", "100", "--rate", "100", "--seconds", str(5 / q)], 2),
+        ("latency", ["--clients", "100", "--rate", "100", "--seconds", str(5 / q),
+                     "--path", "message"], 2),
+        ("latency", ["--clients", "100", "--rate", "100", "--seconds", str(5 / q),
+                     "--path", "push"], 102),
         ("pairs", ["--clients", "1000", "--seconds", str(5 / q)], 2002),
     ]
     results = []
@@ -102,8 +105,9 @@ def main() -> None:
     for r in results:
         figures = {k: v for k, v in r.items() if k in (
             "deliveries_per_s", "deliveries_per_server_cpu_s", "p50_ms", "p99_ms",
-            "messages_per_s", "error")}
-        shape = {k: r[k] for k in ("clients", "members", "conversations", "per_burst") if k in r}
+            "messages_per_s", "lost_connections", "error")}
+        shape = {k: r[k] for k in ("clients", "members", "path", "conversations", "per_burst")
+                 if k in r}
         print(f"  {r['server']:5} {r['scenario']:9} {shape} {figures}")
 
 

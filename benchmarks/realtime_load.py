@@ -3,8 +3,9 @@
 broadcast  N clients (N users) watch one challenge; a trigger asks the server for K
            challenge:updated pushes (in bursts of B, a couple of triggers in flight);
            deliveries/s = N*K / time from the first trigger to the last delivery.
-latency    100 sockets in one room; one sender sends at a fixed rate (10k deliveries/s for
-           100 msg/s); latency = receipt time - send time carried in the body (one clock).
+latency    100 sockets in one room at a fixed rate (10k deliveries/s for 100 msg/s); latency
+           = receipt time - send time (one clock), through message:send (persisted) or
+           through the domain push path (challenge:updated to 100 watchers).
 pairs      P two-person conversations, both members connected and joined; every sender sends
            in a closed loop; messages/s = messages acked (persisted) and delivered to the
            other member per second.
@@ -86,33 +87,54 @@ async def broadcast(port: int, clients: int, bursts: int, per_burst: int, window
             "deliveries_per_server_cpu_s": round(delivered / cpu) if cpu else None}
 
 
-async def latency(port: int, members: int = 100, rate: float = 100.0, seconds: float = 5.0
-                  ) -> dict[str, float]:
+async def latency(port: int, members: int = 100, rate: float = 100.0, seconds: float = 5.0,
+                  path: str = "message") -> dict[str, float]:
+    """``message``: message:send, persisted, body carries the send time. ``push``: a trigger
+    per tick makes the server push challenge:updated (the domain push path, no insert); the
+    n-th push a watcher gets answers the n-th trigger (one socket's packets keep their order)."""
     samples: list[float] = []
+    sent_at: list[float] = []
+    seen: dict[int, int] = {}
 
     def on_event(client: RawClient, payload: bytes) -> None:
         now = time.perf_counter()
+        if path == "push":
+            n = seen.get(id(client), 0)
+            seen[id(client)] = n + 1
+            samples.append(now - sent_at[n])
+            return
         event, data = orjson.loads(payload[2:])
         if event == "message:new":
             samples.append(now - float(data["message"]["body"].split()[0]))
 
-    receivers = await open_many(HOST, port, [token_of(1)] * members, on_event)
-    sender = await RawClient.open(HOST, port, token_of(0))
-    await _join([*receivers, sender], BROADCAST_CONVERSATION)
+    tokens = [token_of(1)] * members if path == "message" else [
+        token_of(2 + i) for i in range(members)]
+    receivers = await open_many(HOST, port, tokens, on_event)
+    if path == "message":
+        sender = await RawClient.open(HOST, port, token_of(0))
+        await _join([*receivers, sender], BROADCAST_CONVERSATION)
+    else:
+        sender = await RawClient.open(HOST, port, token_of(0))
+        await asyncio.gather(*(r.call("challenge:watch", {"challenge_id": WATCHED_CHALLENGE})
+                               for r in receivers))
     total = int(rate * seconds)
     started = time.perf_counter()
     pending = []
     for i in range(total):
         await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
-        pending.append(sender.call("message:send", {
-            "conversation_id": BROADCAST_CONVERSATION,
-            "body": f"{time.perf_counter():.6f} latency probe", "client_id": f"l-{started}-{i}"}))
+        sent_at.append(time.perf_counter())
+        if path == "push":
+            pending.append(sender.call("bench:burst", {"count": 1}))
+        else:
+            pending.append(sender.call("message:send", {
+                "conversation_id": BROADCAST_CONVERSATION,
+                "body": f"{sent_at[-1]:.6f} latency probe", "client_id": f"l-{started}-{i}"}))
     await asyncio.gather(*pending)
     await asyncio.sleep(0.5)
     for c in (*receivers, sender):
         c.close()
     ms = sorted(s * 1000 for s in samples)
-    return {"members": members, "messages_per_s": rate,
+    return {"members": members, "path": path, "messages_per_s": rate,
             "deliveries_per_s": round(len(ms) / seconds), "samples": len(ms),
             "p50_ms": round(statistics.median(ms), 2),
             "p99_ms": round(ms[int(len(ms) * 0.99) - 1], 2), "max_ms": round(ms[-1], 2)}
@@ -132,16 +154,21 @@ async def pairs(port: int, conversations: int, seconds: float = 5.0) -> dict[str
         s.token_index = i  # type: ignore[attr-defined]
     for k in range(conversations):
         await _join(sockets[2 * k:2 * k + 2], pair_conversation(k))
-    accepted = 0
+    accepted = lost = 0
     stop = time.perf_counter() + seconds
 
     async def sender(k: int) -> None:
         nonlocal accepted
         i = 0
         while time.perf_counter() < stop:
-            ack = await sockets[2 * k].call("message:send", {
-                "conversation_id": pair_conversation(k), "body": f"hello {i}",
-                "client_id": f"p{k}-{i}-{stop}"})
+            try:
+                ack = await sockets[2 * k].call("message:send", {
+                    "conversation_id": pair_conversation(k), "body": f"hello {i}",
+                    "client_id": f"p{k}-{i}-{stop}"})
+            except ConnectionError:
+                nonlocal lost
+                lost += 1  # reported: a server too busy to answer pings drops sockets
+                return
             accepted += bool(ack["ok"])
             i += 1
 
@@ -155,7 +182,7 @@ async def pairs(port: int, conversations: int, seconds: float = 5.0) -> dict[str
         s.close()
     return {"conversations": conversations, "seconds": round(elapsed, 2), "accepted": accepted,
             "delivered": delivered, "messages_per_s": round(min(accepted, delivered) / elapsed),
-            "server_cpu_s": round(cpu, 2)}
+            "server_cpu_s": round(cpu, 2), "lost_connections": lost}
 
 
 def main() -> None:
@@ -168,6 +195,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--server-pid", type=int, default=0)
+    parser.add_argument("--path", choices=["message", "push"], default="message")
     args = parser.parse_args()
     global SERVER_PID
     SERVER_PID = args.server_pid
@@ -175,7 +203,8 @@ def main() -> None:
     if args.scenario == "broadcast":
         result = asyncio.run(broadcast(args.port, args.clients, args.messages, args.per_burst))
     elif args.scenario == "latency":
-        result = asyncio.run(latency(args.port, args.clients, args.rate, args.seconds))
+        result = asyncio.run(latency(args.port, args.clients, args.rate, args.seconds,
+                                     args.path))
     else:
         result = asyncio.run(pairs(args.port, args.clients, args.seconds))
     print(orjson.dumps({"scenario": args.scenario, **result}).decode(), flush=True)
