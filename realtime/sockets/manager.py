@@ -13,9 +13,12 @@ from socketio import packet as sio_packet
 
 from realtime.sockets.transport import DirectWebSocket, text_frame
 
-# Longest a broadcast frame waits for company when the server is busy (an idle server flushes
-# on the next loop iteration). Bounded, small next to the latency budget of a chat message.
-FLUSH_INTERVAL = 0.004
+# When busy, the next flush waits as long as the last one took (within these bounds): the
+# bigger the rooms, the more broadcasts share each socket's write, and writing never takes
+# more than about half the time. An idle server flushes on the next loop iteration. The upper
+# bound keeps the added delay small next to the latency budget of a chat message.
+FLUSH_GAP_MIN = 0.001
+FLUSH_GAP_MAX = 0.010
 
 
 class DirectEmitManager(socketio.AsyncManager):
@@ -30,6 +33,7 @@ class DirectEmitManager(socketio.AsyncManager):
         self._dirty: list[DirectWebSocket] = []
         self._flush_handle: asyncio.Handle | None = None
         self._last_flush_end = 0.0
+        self._flush_gap = FLUSH_GAP_MIN
 
     async def emit(self, event: str, data: Any, namespace: str | None = None,
                    room: Any = None, skip_sid: Any = None, callback: Any = None,
@@ -70,21 +74,24 @@ class DirectEmitManager(socketio.AsyncManager):
             await self.server._send_eio_packet(eio_sid, eio_pkt)
 
     def _schedule_flush(self) -> None:
-        # Right away when idle; when busy, at most one flush per FLUSH_INTERVAL after the last
-        # one ended, so the broadcasts that arrive meanwhile share each socket's next write.
+        # Right away when idle; when busy, one flush gap after the last flush ended, so the
+        # broadcasts that arrive meanwhile share each socket's next write.
         loop = asyncio.get_running_loop()
-        delay = self._last_flush_end + FLUSH_INTERVAL - loop.time()
+        delay = self._last_flush_end + self._flush_gap - loop.time()
         self._flush_handle = (loop.call_later(delay, self._flush) if delay > 0
                               else loop.call_soon(self._flush))
 
     def _flush(self) -> None:
         dirty, self._dirty = self._dirty, []
         self._flush_handle = None
+        loop = asyncio.get_running_loop()
+        started = loop.time()
         self.transport_writes += len(dirty)
         for ws in dirty:
             # A socket's own writer may have flushed it already (see DirectWebSocket.send).
             ws.flush_corked()
-        self._last_flush_end = asyncio.get_running_loop().time()
+        self._last_flush_end = loop.time()
+        self._flush_gap = min(FLUSH_GAP_MAX, max(FLUSH_GAP_MIN, self._last_flush_end - started))
 
 
 class DirectEmitRedisManager(socketio.AsyncRedisManager, DirectEmitManager):
