@@ -97,6 +97,9 @@ class SocketEvents:
         await self.live.disconnected(sid)
 
     async def unknown_event(self, event: str, sid: str, *args: Any) -> Ack:
+        session = self.sessions.get(sid)
+        if session is not None and not session.bucket.take():
+            return error_ack("rate_limited", "too many events; slow down")
         return error_ack("unknown_event", f"no such event: {str(event)[:64]}")
 
     def _guarded(self, handler: Callable[[Session, str, dict[str, Any]], Awaitable[Ack | None]]

@@ -48,6 +48,8 @@ def build_server(redis_url: str | None, options: SocketOptions) -> tuple[
         if redis_url else DirectEmitManager())
     sio = socketio.AsyncServer(
         async_mode="aiohttp", client_manager=manager, json=OrjsonCodec,
+        # Any origin: a socket proves who it is with the token in its connect payload, never
+        # with ambient cookies, so a foreign page gains nothing by connecting.
         cors_allowed_origins="*", max_http_buffer_size=options.max_frame_bytes,
         # In order per socket: a client's messages are handled (and seq'd) in the order sent.
         async_handlers=False, logger=False, engineio_logger=False)
