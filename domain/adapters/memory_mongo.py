@@ -18,6 +18,8 @@ import mongomock
 from pymongo import ReturnDocument
 from pymongo.results import BulkWriteResult
 
+from domain.adapters.memory_index import indexed
+
 _SERVER_VERSION = "7.0.0"
 
 
@@ -233,7 +235,7 @@ class MemoryDatabase:
 
     def get_collection(self, name: str, **_: Any) -> MemoryCollection:
         if name not in self._collections:
-            self._collections[name] = MemoryCollection(self, self._sync[name])
+            self._collections[name] = MemoryCollection(self, indexed(self._sync, name))
         return self._collections[name]
 
     async def command(self, command: Any, **_: Any) -> dict[str, Any]:

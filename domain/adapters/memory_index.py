@@ -1,0 +1,197 @@
+"""Hash indexes for the in-memory MongoDB, so lookups stop scanning whole collections.
+
+mongomock answers every query, update, delete and unique-index check by testing each document
+of the collection, which made a chat message insert cost milliseconds once a few hundred messages
+existed. Here each declared index (and the first field of a compound one) becomes a hash map
+from equality key to document ids. A query with equality conditions on an index's fields tests
+only those documents. The index only narrows the candidates: mongomock's own matcher still
+decides, so a stale or missing entry can never add a wrong result, and values the index does not
+understand (floats, dates, nested arrays, missing fields...) go to a per-index list that every
+lookup also tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import mongomock
+from bson import ObjectId
+from mongomock.filtering import filter_applies
+from mongomock.store import CollectionStore
+
+Fields = tuple[str, ...]
+_PLAIN = (str, int, ObjectId)
+_UNSET = object()
+
+
+def _plain(value: Any) -> bool:
+    return type(value) in _PLAIN  # exact types: bool is not an int here
+
+
+def _field(doc: Mapping[str, Any], dotted: str) -> Any:
+    value: Any = doc
+    for part in dotted.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return _UNSET
+        value = value[part]
+    return value
+
+
+def _keys(doc: Mapping[str, Any], fields: Fields) -> list[tuple[Any, ...]] | None:
+    """The index keys of ``doc``, or None when the index cannot represent it."""
+    values = [_field(doc, f) for f in fields]
+    if len(values) == 1 and isinstance(values[0], list):
+        elements = values[0]  # multikey: a document is found by any element
+        return [(e,) for e in set(elements)] if all(_plain(e) for e in elements) else None
+    return [tuple(values)] if all(_plain(v) for v in values) else None
+
+
+class IndexedCollectionStore(CollectionStore):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self._maps: dict[Fields, dict[tuple[Any, ...], set[Any]]] = {}
+        self._unindexed: dict[Fields, set[Any]] = {}
+        self._entries: dict[Any, list[tuple[Fields, list[tuple[Any, ...]] | None]]] = {}
+        self._position: dict[Any, int] = {}
+        self._next_position = 0
+
+    # --- keeping the maps current -------------------------------------------------------
+    def _field_sets(self) -> list[Fields]:
+        sets: list[Fields] = []
+        for index in self.indexes.values():
+            fields = tuple(name for name, _ in index["key"])
+            for candidate in (fields, fields[:1]):
+                if candidate != ("_id",) and candidate not in sets:
+                    sets.append(candidate)
+        return sets
+
+    def _unlink(self, doc_id: Any) -> None:
+        for fields, keys in self._entries.pop(doc_id, []):
+            if keys is None:
+                self._unindexed[fields].discard(doc_id)
+                continue
+            for key in keys:
+                ids = self._maps[fields].get(key)
+                if ids is not None:
+                    ids.discard(doc_id)
+                    if not ids:
+                        del self._maps[fields][key]
+
+    def _link(self, doc_id: Any, doc: Mapping[str, Any]) -> None:
+        entries = []
+        for fields in self._maps:
+            keys = _keys(doc, fields)
+            if keys is None:
+                self._unindexed[fields].add(doc_id)
+            else:
+                for key in keys:
+                    self._maps[fields].setdefault(key, set()).add(doc_id)
+            entries.append((fields, keys))
+        self._entries[doc_id] = entries
+
+    def reindex(self, doc_id: Any) -> None:
+        """Refresh one document's entries (mongomock updates documents in place)."""
+        self._unlink(doc_id)
+        doc = self._documents.get(doc_id)
+        if doc is not None:
+            self._link(doc_id, doc)
+
+    def _rebuild(self) -> None:
+        self._maps = {fields: {} for fields in self._field_sets()}
+        self._unindexed = {fields: set() for fields in self._maps}
+        self._entries = {}
+        for doc_id, doc in self._documents.items():
+            self._link(doc_id, doc)
+
+    def __setitem__(self, key: Any, val: Any) -> None:
+        super().__setitem__(key, val)
+        if key not in self._position:
+            self._position[key] = self._next_position
+            self._next_position += 1
+        self.reindex(key)
+
+    def __delitem__(self, key: Any) -> None:
+        super().__delitem__(key)
+        self._unlink(key)
+        self._position.pop(key, None)
+
+    def create_index(self, index_name: str, index_dict: Any) -> None:
+        super().create_index(index_name, index_dict)
+        self._rebuild()
+
+    def drop_index(self, index_name: str) -> None:
+        super().drop_index(index_name)
+        self._rebuild()
+
+    def drop(self) -> None:
+        super().drop()
+        self._position.clear()
+        self._rebuild()
+
+    # --- answering ------------------------------------------------------------------------
+    def candidates(self, filter: Any) -> list[Any] | None:
+        """Documents that may match ``filter`` (in insertion order), or None to scan all."""
+        if not isinstance(filter, Mapping):
+            return None
+        equal = _equalities(filter)
+        if "_id" in equal:
+            doc = self._documents.get(equal["_id"])
+            return [] if doc is None else [doc]
+        usable = [f for f in self._maps if all(name in equal for name in f)]
+        if not usable:
+            return None
+        fields = max(usable, key=len)
+        key = tuple(equal[name] for name in fields)
+        ids = self._maps[fields].get(key, set()) | self._unindexed[fields]
+        return [self._documents[i] for i in sorted(ids, key=self._position.__getitem__)]
+
+
+def _equalities(filter: Mapping[str, Any]) -> dict[str, Any]:
+    """Top-level ``field == plain value`` conditions (also inside a top-level $and)."""
+    equal: dict[str, Any] = {}
+    parts = [filter] + [p for p in filter.get("$and", []) if isinstance(p, Mapping)]
+    for part in parts:
+        for name, condition in part.items():
+            if name.startswith("$"):
+                continue
+            if isinstance(condition, Mapping) and set(condition) == {"$eq"}:
+                condition = condition["$eq"]
+            if _plain(condition) and equal.get(name, condition) == condition:
+                equal[name] = condition
+    return equal
+
+
+class IndexedCollection(mongomock.Collection):
+    """A mongomock collection whose scans go through ``IndexedCollectionStore``."""
+
+    def _iter_documents(self, filter: Any) -> Iterator[Any]:
+        store = self._store
+        found = store.candidates(filter) if isinstance(store, IndexedCollectionStore) else None
+        if found is None:
+            return super()._iter_documents(filter)
+        return (doc for doc in found if filter_applies(filter, doc))
+
+    def _ensure_uniques(self, new_data: Any) -> None:
+        # Called after every in-place change of a document: refresh its entries before the
+        # unique check looks them up.
+        if isinstance(self._store, IndexedCollectionStore):
+            self._store.reindex(new_data["_id"])
+        super()._ensure_uniques(new_data)
+
+
+def indexed(database: mongomock.Database, name: str) -> mongomock.Collection:
+    """``database[name]`` backed by an indexed store (created empty, before any data)."""
+    stores = database._store._collections
+    current = stores.get(name)
+    if not isinstance(current, IndexedCollectionStore):
+        store = IndexedCollectionStore(name)
+        if current is not None:  # keep whatever was there
+            store.indexes = dict(current.indexes)
+            for doc_id, doc in current._documents.items():
+                store[doc_id] = doc
+            store._rebuild()
+        stores[name] = store
+    collection = database[name]
+    collection.__class__ = IndexedCollection
+    return collection

@@ -1,0 +1,86 @@
+"""The in-memory store's hash indexes answer exactly as mongomock's full scans do."""
+
+from __future__ import annotations
+
+import mongomock
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pymongo.errors import DuplicateKeyError
+
+from domain.adapters.memory_index import IndexedCollectionStore, indexed
+
+# Mostly a few plain values (so queries and updates hit), sometimes what the index cannot hold.
+PLAIN = st.sampled_from(["a", "b", 1])
+VALUES = st.one_of(PLAIN, PLAIN, PLAIN, st.none(), st.booleans(), st.floats(0, 2),
+                   st.lists(PLAIN, max_size=3))
+DOCS = st.fixed_dictionaries({"k": VALUES, "n": VALUES},
+                             optional={"sub": st.fixed_dictionaries({"x": VALUES})})
+QUERY_VALUES = st.one_of(PLAIN, st.just(True), st.just(1.0))
+QUERIES = st.one_of(
+    st.fixed_dictionaries({"k": QUERY_VALUES}),
+    st.fixed_dictionaries({"k": QUERY_VALUES, "n": QUERY_VALUES}),
+    st.fixed_dictionaries({"sub.x": QUERY_VALUES}),
+    st.fixed_dictionaries({"$and": st.lists(st.fixed_dictionaries({"n": QUERY_VALUES}),
+                                            min_size=1, max_size=2)}),
+    st.fixed_dictionaries({"k": st.fixed_dictionaries({"$eq": QUERY_VALUES})}),
+    st.fixed_dictionaries({"_id": st.integers(0, 6)}),
+)
+OPS = st.lists(st.one_of(
+    st.tuples(st.just("insert"), DOCS),
+    st.tuples(st.just("set"), QUERIES, DOCS),
+    st.tuples(st.just("delete"), QUERIES),
+), max_size=25)
+
+
+def pair():
+    plain = mongomock.MongoClient()["db"]["things"]
+    fast = indexed(mongomock.MongoClient()["db"], "things")
+    for collection in (plain, fast):
+        collection.create_index([("k", 1), ("n", 1)])
+        collection.create_index([("sub.x", 1)])
+    assert isinstance(fast._store, IndexedCollectionStore)
+    return plain, fast
+
+
+@settings(max_examples=150, deadline=None)
+@given(ops=OPS, queries=st.lists(QUERIES, min_size=1, max_size=5))
+def test_indexed_answers_like_a_full_scan(ops, queries) -> None:
+    plain, fast = pair()
+    next_id = 0
+    for op in ops:
+        for collection in (plain, fast):
+            if op[0] == "insert":
+                collection.insert_one({"_id": next_id, **op[1]})
+            elif op[0] == "set":
+                collection.update_many(op[1], {"$set": op[2]})
+            else:
+                collection.delete_one(op[1])
+        next_id += op[0] == "insert"
+    for query in queries:
+        assert list(fast.find(query)) == list(plain.find(query))
+        assert fast.count_documents(query) == plain.count_documents(query)
+
+
+def test_unique_index_sees_in_place_updates() -> None:
+    fast = indexed(mongomock.MongoClient()["db"], "users")
+    fast.create_index([("email", 1)], unique=True)
+    fast.insert_one({"_id": 1, "email": "a@x"})
+    fast.insert_one({"_id": 2, "email": "b@x"})
+    with pytest.raises(DuplicateKeyError):
+        fast.update_one({"_id": 2}, {"$set": {"email": "a@x"}})
+    assert fast.find_one({"email": "b@x"})["_id"] == 2  # rolled back, and still found
+    with pytest.raises(DuplicateKeyError):
+        fast.insert_one({"_id": 3, "email": "a@x"})
+    assert fast.count_documents({}) == 2
+
+
+def test_index_created_after_data_and_collection_drop() -> None:
+    database = mongomock.MongoClient()["db"]
+    plain = database["late"]
+    plain.insert_many([{"_id": i, "k": i % 2} for i in range(6)])
+    fast = indexed(database, "late")
+    fast.create_index([("k", 1)])
+    assert [d["_id"] for d in fast.find({"k": 1})] == [1, 3, 5]
+    fast.drop()
+    assert fast.count_documents({"k": 1}) == 0
