@@ -25,6 +25,8 @@ QUERIES = st.one_of(
                                             min_size=1, max_size=2)}),
     st.fixed_dictionaries({"k": st.fixed_dictionaries({"$eq": QUERY_VALUES})}),
     st.fixed_dictionaries({"_id": st.integers(0, 6)}),
+    st.fixed_dictionaries({"k": QUERY_VALUES, "sub.x": QUERY_VALUES}),
+    st.fixed_dictionaries({"k": QUERY_VALUES, "n": st.fixed_dictionaries({"$ne": QUERY_VALUES})}),
 )
 OPS = st.lists(st.one_of(
     st.tuples(st.just("insert"), DOCS),

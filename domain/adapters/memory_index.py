@@ -21,12 +21,14 @@ from mongomock.filtering import filter_applies
 from mongomock.store import CollectionStore
 
 Fields = tuple[str, ...]
-_PLAIN = (str, int, ObjectId)
 _UNSET = object()
 
 
 def _plain(value: Any) -> bool:
-    return type(value) in _PLAIN  # exact types: bool is not an int here
+    """Values whose Python equality and hash agree with MongoDB's equality (a str enum member
+    equals its value in both). bool is left out: True == 1 in Python, not in MongoDB."""
+    return isinstance(value, str | ObjectId) or (
+        isinstance(value, int) and not isinstance(value, bool))
 
 
 def _field(doc: Mapping[str, Any], dotted: str) -> Any:
@@ -61,7 +63,8 @@ class IndexedCollectionStore(CollectionStore):
         sets: list[Fields] = []
         for index in self.indexes.values():
             fields = tuple(name for name, _ in index["key"])
-            for candidate in (fields, fields[:1]):
+            for length in range(1, len(fields) + 1):  # every prefix, as MongoDB can use them
+                candidate = fields[:length]
                 if candidate != ("_id",) and candidate not in sets:
                     sets.append(candidate)
         return sets
@@ -130,36 +133,48 @@ class IndexedCollectionStore(CollectionStore):
         self._rebuild()
 
     # --- answering ------------------------------------------------------------------------
-    def candidates(self, filter: Any) -> list[Any] | None:
-        """Documents that may match ``filter`` (in insertion order), or None to scan all."""
+    def candidates(self, filter: Any) -> list[tuple[Any, bool]] | None:
+        """Documents that may match ``filter``, in insertion order, each with whether it
+        surely matches (so the matcher can skip it); or None to scan them all."""
         if not isinstance(filter, Mapping):
             return None
-        equal = _equalities(filter)
+        equal, only_equalities = _equalities(filter)
         if "_id" in equal:
             doc = self._documents.get(equal["_id"])
-            return [] if doc is None else [doc]
+            return [] if doc is None else [(doc, False)]
         usable = [f for f in self._maps if all(name in equal for name in f)]
         if not usable:
             return None
         fields = max(usable, key=len)
-        key = tuple(equal[name] for name in fields)
-        ids = self._maps[fields].get(key, set()) | self._unindexed[fields]
-        return [self._documents[i] for i in sorted(ids, key=self._position.__getitem__)]
+        # A hit in the map equals every condition when the index covers all of them.
+        exact = only_equalities and set(fields) == set(equal)
+        hits = self._maps[fields].get(tuple(equal[name] for name in fields), set())
+        found = [(i, exact) for i in hits] + [(i, False) for i in self._unindexed[fields]]
+        found.sort(key=lambda pair: self._position[pair[0]])
+        return [(self._documents[i], sure) for i, sure in found]
 
 
-def _equalities(filter: Mapping[str, Any]) -> dict[str, Any]:
-    """Top-level ``field == plain value`` conditions (also inside a top-level $and)."""
+def _equalities(filter: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
+    """Top-level ``field == plain value`` conditions (also inside a top-level $and), and
+    whether the filter says nothing else."""
     equal: dict[str, Any] = {}
-    parts = [filter] + [p for p in filter.get("$and", []) if isinstance(p, Mapping)]
+    only_equalities = True
+    and_parts = filter.get("$and", [])
+    parts = [filter] + [p for p in and_parts if isinstance(p, Mapping)]
+    if not isinstance(and_parts, list) or len(parts) != len(and_parts) + 1:
+        only_equalities = False
     for part in parts:
         for name, condition in part.items():
-            if name.startswith("$"):
+            if name == "$and" and part is filter:
                 continue
             if isinstance(condition, Mapping) and set(condition) == {"$eq"}:
                 condition = condition["$eq"]
-            if _plain(condition) and equal.get(name, condition) == condition:
+            if not name.startswith("$") and _plain(condition) and (
+                    equal.get(name, condition) == condition):
                 equal[name] = condition
-    return equal
+            else:
+                only_equalities = False
+    return equal, only_equalities
 
 
 class IndexedCollection(mongomock.Collection):
@@ -170,7 +185,7 @@ class IndexedCollection(mongomock.Collection):
         found = store.candidates(filter) if isinstance(store, IndexedCollectionStore) else None
         if found is None:
             return super()._iter_documents(filter)
-        return (doc for doc in found if filter_applies(filter, doc))
+        return (doc for doc, sure in found if sure or filter_applies(filter, doc))
 
     def _ensure_uniques(self, new_data: Any) -> None:
         # Called after every in-place change of a document: refresh its entries before the

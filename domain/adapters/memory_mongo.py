@@ -9,6 +9,7 @@ refused), so code that works here also works on a real MongoDB.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -59,11 +60,17 @@ class MemoryCursor:
         if not isinstance(source, mongomock.collection.Cursor):
             return iter(source)
         stop = source._skip + abs(source._limit) if source._limit else None
-        ordered = _sorted_plainly(source) if source._sort else None
-        if ordered is None:
+        ordered = _sorted_plainly(source, stop) if source._sort else None
+        if ordered is None and source._sort:
             return itertools.islice(source._factory(), source._skip, stop)
+        if ordered is None:
+            ordered = source.collection._iter_documents(source._spec)
         page = itertools.islice(ordered, source._skip, stop)
-        return (source.collection._copy_only_fields(doc, source._projection, dict) for doc in page)
+        fields = _top_level_inclusion(source._projection)
+        if fields is None:
+            return (source.collection._copy_only_fields(doc, source._projection, dict)
+                    for doc in page)
+        return ({name: _clone(doc[name]) for name in fields if name in doc} for doc in page)
 
     async def __anext__(self) -> dict[str, Any]:
         if self._iterator is None:
@@ -88,6 +95,29 @@ class MemoryCursor:
 _MISSING = object()
 
 
+def _clone(value: Any) -> Any:
+    """A deep copy of stored BSON-like data: its leaves (str, numbers, datetimes, ObjectIds...)
+    are immutable, so only dicts and lists need copying."""
+    if type(value) is dict:
+        return {key: _clone(item) for key, item in value.items()}
+    if type(value) is list:
+        return [_clone(item) for item in value]
+    return value
+
+
+def _top_level_inclusion(projection: Any) -> list[str] | None:
+    """The fields of a projection that only includes top-level fields (what Beanie sends), or
+    of no projection at all (every field); None when mongomock must apply it."""
+    if projection is None:
+        return None
+    if not isinstance(projection, Mapping) or not projection:
+        return None
+    if any(value not in (1, True) or "." in name or name.startswith("$")
+           for name, value in projection.items()):
+        return None
+    return list(dict.fromkeys(["_id", *projection]))
+
+
 def _plain_value(doc: Mapping[str, Any], dotted: str) -> Any:
     value: Any = doc
     for part in dotted.split("."):
@@ -95,7 +125,7 @@ def _plain_value(doc: Mapping[str, Any], dotted: str) -> Any:
     return value
 
 
-def _sorted_plainly(cursor: Any) -> list[Mapping[str, Any]] | None:
+def _sorted_plainly(cursor: Any, stop: int | None = None) -> list[Mapping[str, Any]] | None:
     """The matching documents in sort order with one plain-key sort, or None to leave it to
     mongomock. Its sort wraps every value in a BSON comparator and sorts once per key, which
     made each listing page cost milliseconds per hundred documents. The fast path only runs
@@ -110,8 +140,13 @@ def _sorted_plainly(cursor: Any) -> list[Mapping[str, Any]] | None:
         kinds = {_kind(key[position]) for key in keys}
         if len(kinds) > 1 or None in kinds:
             return None
+    descending = sort[0][1] < 0
     try:
-        order = sorted(range(len(docs)), key=keys.__getitem__, reverse=sort[0][1] < 0)
+        if stop is None or stop >= len(docs):
+            order = sorted(range(len(docs)), key=keys.__getitem__, reverse=descending)
+        else:  # only the first page is wanted: a bounded heap, same order as the sort
+            pick = heapq.nlargest if descending else heapq.nsmallest
+            order = pick(stop, range(len(docs)), key=keys.__getitem__)
     except TypeError:  # e.g. naive and aware datetimes mixed
         return None
     return [docs[i] for i in order]

@@ -64,6 +64,8 @@ class Challenge(Document):
         name = "challenges"
         indexes = [
             IndexModel([("state", 1), ("created_at", -1)]),
+            # The default listing: open, public, newest first.
+            IndexModel([("state", 1), ("visibility", 1), ("created_at", -1)]),
             IndexModel([("owner_id", 1), ("created_at", -1)]),
             IndexModel([("solver_id", 1)]),
             IndexModel([("category", 1), ("created_at", -1)]),
