@@ -43,7 +43,8 @@ from domain.deps import Deps
 from domain.models.users import User
 from domain.services import accounts
 from domain.services.common import parse
-from realtime.keys import DEPS
+from realtime.api.listing_cache import setup_listing_cache
+from realtime.keys import DEPS, SETTINGS
 
 API_PREFIX = "/api/v1"
 # Largest request body the API reads; a challenge description (10,000 characters) fits easily.
@@ -147,6 +148,7 @@ def setup_api(app: web.Application) -> None:
 
     app[API_ROUTES] = []
     app[API_CACHE] = {}
+    setup_listing_cache(app, app[DEPS].bus, several_nodes=bool(app[SETTINGS].redis_url))
     app.middlewares.extend(middlewares.API_MIDDLEWARES)
     middlewares.setup_rate_limiter(app)
     for module in (routes_accounts, routes_challenges, routes_applications, routes_chat,
