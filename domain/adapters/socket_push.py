@@ -21,15 +21,20 @@ from domain.events import (
     NotificationCreated,
 )
 from domain.models.challenges import Challenge
-from domain.models.chat import Conversation, Message, Notification
+from domain.models.chat import Message
 from domain.models.escrow import Escrow
 from domain.services.notifications import notification_for
+from domain.views import (
+    render_challenge,
+    render_escrow,
+    render_message,
+    render_notification,
+)
 
 log = logging.getLogger(__name__)
 
 # The pub/sub channel every node and write-only emitter shares.
 SOCKET_CHANNEL = "openchance-socketio"
-MESSAGE_FIELDS = ("id", "conversation_id", "seq", "sender_id", "body", "client_id", "created_at")
 
 Emit = Callable[[str, dict[str, Any], str | list[str]], Awaitable[None]]
 
@@ -48,30 +53,6 @@ def challenge_room(challenge_id: str) -> str:
 
 def presence_room(user_id: str) -> str:
     return f"presence:{user_id}"
-
-
-def render_message(message: Message) -> dict[str, Any]:
-    dumped = message.model_dump(mode="json")
-    return {name: dumped[name] for name in MESSAGE_FIELDS}
-
-
-def render_conversation(conversation: Conversation) -> dict[str, Any]:
-    return conversation.model_dump(mode="json", exclude={"key"})
-
-
-def render_notification(notification: Notification) -> dict[str, Any]:
-    return notification.model_dump(mode="json")
-
-
-def render_challenge(challenge: Challenge) -> dict[str, Any]:
-    # deadline_key is a sorting helper, not part of what a client sees.
-    return challenge.model_dump(mode="json", exclude={"deadline_key"})
-
-
-def render_escrow(escrow: Escrow) -> dict[str, Any]:
-    rendered = escrow.model_dump(mode="json")
-    rendered["held"] = escrow.held
-    return rendered
 
 
 class SocketPushes:

@@ -4,7 +4,7 @@ How another module adds routes (the escrow routes, the webhooks, ...):
 
     from realtime.api.core import (ApiRoutes, add_api_routes, current_user_id, deps_of,
                                    json_ok, read_json)
-    from realtime.api.schemas import render
+    from domain.views import render
     routes = ApiRoutes(tag="escrow")
 
     @routes.post("/challenges/{id}/escrow/fund", body=SomeInput, response=FundOut)

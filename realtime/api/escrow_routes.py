@@ -9,18 +9,9 @@ from aiohttp import web
 
 from domain.services import escrow, escrow_settlement, payouts
 from domain.services.inputs import DisputeInput, ResolveInput
+from domain.views import EscrowMilestoneOut, EscrowOut, PayoutAccountOut, render, render_escrow
 from realtime.api.core import ApiRoutes, current_user_id, deps_of, json_ok, read_json
-from realtime.api.escrow_schemas import (
-    EscrowMilestoneOut,
-    EscrowOut,
-    FundOut,
-    OnboardOut,
-    PayoutAccountOut,
-    PayoutStatusOut,
-    SubmitBody,
-    render_escrow,
-)
-from realtime.api.schemas import render
+from realtime.api.escrow_schemas import FundOut, OnboardOut, PayoutStatusOut, SubmitBody
 
 routes = ApiRoutes(tag="escrow")
 

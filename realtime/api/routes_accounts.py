@@ -6,6 +6,7 @@ from aiohttp import web
 
 from domain.services import accounts
 from domain.services.inputs import LoginInput, ProfileInput, RegisterInput
+from domain.views import ProfileOut, UserPrivate, render
 from realtime.api.core import (
     ApiRoutes,
     bearer_token,
@@ -15,7 +16,7 @@ from realtime.api.core import (
     json_ok,
     read_json,
 )
-from realtime.api.schemas import AuthOut, LinkCodeOut, OkOut, ProfileOut, UserPrivate, render
+from realtime.api.schemas import AuthOut, LinkCodeOut, OkOut
 
 routes = ApiRoutes(tag="accounts")
 

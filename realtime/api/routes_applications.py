@@ -6,8 +6,9 @@ from aiohttp import web
 
 from domain.services import applications
 from domain.services.inputs import ApplyInput
+from domain.views import ApplicationOut, render, render_list
 from realtime.api.core import ApiRoutes, current_user_id, deps_of, json_ok, read_json
-from realtime.api.schemas import ApplicationList, ApplicationOut, render, render_list
+from realtime.api.schemas import ApplicationList
 
 routes = ApiRoutes(tag="applications")
 

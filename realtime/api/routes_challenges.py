@@ -7,6 +7,7 @@ from aiohttp import web
 
 from domain.services import challenges, reviews
 from domain.services.inputs import ChallengeEdit, ChallengeInput, ChallengeQuery, ReviewInput
+from domain.views import ChallengeOut, ReviewOut, render
 from realtime.api.core import (
     ApiRoutes,
     current_user_id,
@@ -16,7 +17,7 @@ from realtime.api.core import (
     read_json,
 )
 from realtime.api.listing_cache import LISTING_CACHE
-from realtime.api.schemas import ChallengeOut, ChallengePage, ReviewOut, render
+from realtime.api.schemas import ChallengePage
 
 routes = ApiRoutes(tag="challenges")
 

@@ -6,6 +6,7 @@ from aiohttp import web
 
 from domain.services import conversations, notifications
 from domain.services.common import parse
+from domain.views import ConversationOut, MessageOut, NotificationOut, render, render_list
 from realtime.api.core import (
     ApiRoutes,
     current_user_id,
@@ -16,17 +17,12 @@ from realtime.api.core import (
 )
 from realtime.api.schemas import (
     ConversationList,
-    ConversationOut,
     HistoryQuery,
     InboxQuery,
     MarkedOut,
     MessageList,
-    MessageOut,
     NotificationList,
-    NotificationOut,
     NotificationsReadInput,
-    render,
-    render_list,
 )
 
 routes = ApiRoutes(tag="conversations")

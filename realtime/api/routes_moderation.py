@@ -7,6 +7,7 @@ from aiohttp import web
 from domain.services import moderation
 from domain.services.common import parse
 from domain.services.inputs import BanInput, ReportInput
+from domain.views import ChallengeOut, ModeratedUserOut, ReportOut, render, render_list
 from realtime.api.core import (
     ApiRoutes,
     current_user_id,
@@ -15,16 +16,7 @@ from realtime.api.core import (
     parse_query,
     read_json,
 )
-from realtime.api.schemas import (
-    ChallengeOut,
-    ModeratedUserOut,
-    RemoveInput,
-    ReportList,
-    ReportOut,
-    ReportsQuery,
-    render,
-    render_list,
-)
+from realtime.api.schemas import RemoveInput, ReportList, ReportsQuery
 
 routes = ApiRoutes(tag="moderation")
 

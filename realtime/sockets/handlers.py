@@ -17,8 +17,6 @@ from domain.adapters.socket_push import (
     challenge_room,
     conversation_room,
     presence_room,
-    render_conversation,
-    render_message,
     user_room,
 )
 from domain.deps import Deps
@@ -26,6 +24,7 @@ from domain.errors import DomainError, ValidationFailed
 from domain.services import accounts, conversations
 from domain.services.challenges import get_challenge
 from domain.services.common import load_actor, require_id
+from domain.views import render_conversation, render_message
 from realtime.sockets.live import LiveState
 from realtime.sockets.options import SocketOptions, TokenBucket
 
@@ -126,7 +125,7 @@ class SocketEvents:
 
     async def conversation_open(self, session: Session, sid: str, payload: dict[str, Any]) -> Ack:
         conversation = await conversations.open_conversation(self.deps, session.user_id, payload)
-        return {"conversation": render_conversation(conversation)}
+        return {"conversation": render_conversation(conversation, session.user_id)}
 
     async def conversation_join(self, session: Session, sid: str, payload: dict[str, Any]) -> Ack:
         _fields(payload, {"conversation_id"}, frozenset({"after_seq"}))
