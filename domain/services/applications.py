@@ -54,7 +54,8 @@ async def list_applications(actor_id: str, challenge_id: str) -> list[Applicatio
 
 async def my_applications(actor_id: str) -> list[Application]:
     actor = await load_actor(actor_id)
-    return await Application.find({"solver_id": actor.id}).sort("-created_at").limit(200).to_list()
+    return await (Application.find({"solver_id": actor.id})
+                  .sort([("created_at", -1), ("_id", -1)]).limit(200).to_list())
 
 
 async def _decide(deps: Deps, application: Application, challenge: Challenge,

@@ -31,6 +31,13 @@ async def list_applications(request: web.Request) -> web.Response:
     return json_ok(render_list(ApplicationOut, items))
 
 
+@routes.get("/me/applications", response=ApplicationList)
+async def my_applications(request: web.Request) -> web.Response:
+    """The signed-in user's own applications, newest first."""
+    actor_id = await current_user_id(request)
+    return json_ok(render_list(ApplicationOut, await applications.my_applications(actor_id)))
+
+
 @routes.post("/applications/{id}/accept", response=ApplicationOut)
 async def accept(request: web.Request) -> web.Response:
     """Accept an application (the owner); the other pending ones are rejected."""

@@ -79,3 +79,15 @@ async def test_accept_reject_withdraw(client: TestClient, members: Members) -> N
                                      headers=ada.auth), 409)
     detail = await (await client.get(f"{API}/challenges/{challenge['id']}")).json()
     assert detail["state"] == "in_progress" and detail["solver_id"] == bob.id
+
+
+async def test_my_applications(client: TestClient, members: Members) -> None:
+    ada, bob, cy = [await members.signup(n) for n in ("ada", "bob", "cy")]
+    first, second = await post_challenge(client, ada), await post_challenge(client, ada)
+    await apply(client, bob, first["id"])
+    await apply(client, bob, second["id"])
+    await apply(client, cy, first["id"])
+    body = await (await client.get(f"{API}/me/applications", headers=bob.auth)).json()
+    assert [a["challenge_id"] for a in body["items"]] == [second["id"], first["id"]]
+    assert {a["solver_id"] for a in body["items"]} == {bob.id}
+    await error_of(await client.get(f"{API}/me/applications"), 401)
