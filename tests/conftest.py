@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -18,6 +18,7 @@ from domain.services import accounts
 from domain.services.common import update_where
 from domain.settings import Settings
 from domain.storage import close_storage, open_storage
+from tests.redis_server import PrivateRedis, redis_server_binary
 
 
 @pytest.fixture
@@ -29,6 +30,21 @@ async def storage() -> AsyncIterator[Any]:
     if url:
         await client.drop_database(name)
     await close_storage(client)
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """The Redis that REDIS_URL names, else a private redis-server for this test session."""
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    if redis_server_binary() is None:
+        pytest.skip("no REDIS_URL and no redis-server binary (scripts/setup --test installs it)")
+    private = PrivateRedis()
+    try:
+        yield private.url
+    finally:
+        private.stop()
 
 
 @pytest.fixture

@@ -24,7 +24,6 @@ from realtime.api import (
 from realtime.api.core import MAX_BODY_BYTES, ApiRoute, ApiRoutes, add_api_routes
 from realtime.api.middlewares import RATE_LIMITER, RateLimits
 from tests.api.conftest import API, Members, error_of, make_app
-from tests.api.redis_server import redis_url
 
 OUR_ROUTES: list[ApiRoute] = [spec for module in (
     routes_accounts, routes_applications, routes_challenges, routes_chat, routes_moderation)
@@ -155,32 +154,27 @@ async def test_rate_limit_per_user_and_for_login(aiohttp_client: Any, deps: Any,
     assert (await client.get(f"{API}/challenges")).status == 200  # only the auth bucket is full
 
 
-async def test_rate_limit_in_redis(aiohttp_client: Any, deps: Any, storage: Any) -> None:
-    with redis_url() as url:
-        if url is None:
-            pytest.skip("no REDIS_URL and no redis-server binary")
-        app = make_app(deps, storage, RateLimits(per_ip=2))
-        limiter = RedisRateLimiter(url, prefix=f"test:{uuid.uuid4().hex}")
-        app[RATE_LIMITER] = limiter
-        client = await aiohttp_client(app)
-        assert (await client.get(f"{API}/challenges")).status == 200
-        assert (await client.get(f"{API}/challenges")).status == 200
-        resp = await client.get(f"{API}/challenges")
-        await error_of(resp, 429)
-        assert int(resp.headers["Retry-After"]) >= 1
-        await limiter.close()
+async def test_rate_limit_in_redis(aiohttp_client: Any, deps: Any, storage: Any,
+                                  redis_url: str) -> None:
+    app = make_app(deps, storage, RateLimits(per_ip=2))
+    limiter = RedisRateLimiter(redis_url, prefix=f"test:{uuid.uuid4().hex}")
+    app[RATE_LIMITER] = limiter
+    client = await aiohttp_client(app)
+    assert (await client.get(f"{API}/challenges")).status == 200
+    assert (await client.get(f"{API}/challenges")).status == 200
+    resp = await client.get(f"{API}/challenges")
+    await error_of(resp, 429)
+    assert int(resp.headers["Retry-After"]) >= 1
+    await limiter.close()
 
 
 async def test_redis_url_setting_selects_the_shared_limiter(aiohttp_client: Any, deps: Any,
-                                                           storage: Any) -> None:
-    with redis_url() as url:
-        if url is None:
-            pytest.skip("no REDIS_URL and no redis-server binary")
-        app = make_app(deps, storage)
-        from domain.settings import Settings
-        from realtime.keys import SETTINGS
+                                                           storage: Any, redis_url: str) -> None:
+    app = make_app(deps, storage)
+    from domain.settings import Settings
+    from realtime.keys import SETTINGS
 
-        app[SETTINGS] = Settings(_env_file=None, redis_url=url)
-        client = await aiohttp_client(app)
-        assert (await client.get(f"{API}/challenges")).status == 200
-        assert isinstance(app[RATE_LIMITER], RedisRateLimiter)
+    app[SETTINGS] = Settings(_env_file=None, redis_url=redis_url)
+    client = await aiohttp_client(app)
+    assert (await client.get(f"{API}/challenges")).status == 200
+    assert isinstance(app[RATE_LIMITER], RedisRateLimiter)

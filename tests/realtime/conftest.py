@@ -4,10 +4,9 @@ and users with tokens."""
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from collections import defaultdict
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +19,6 @@ from domain.services import accounts
 from domain.settings import Settings
 from realtime.app import create_app
 from realtime.sockets import SOCKETS, Realtime
-from tests.realtime.redis_server import PrivateRedis
 
 
 class LiveClient:
@@ -137,19 +135,6 @@ async def pair(server: LiveServer) -> tuple[Person, Person, str]:
     alice, bob = await server.person("alice"), await server.person("bob")
     conversation = await open_conversation(server.deps, alice.id, {"user_id": bob.id})
     return alice, bob, conversation.id
-
-
-@pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
-    """REDIS_URL when set, else a private redis-server for this test session."""
-    if os.environ.get("REDIS_URL"):
-        yield os.environ["REDIS_URL"]
-        return
-    private = PrivateRedis()
-    try:
-        yield private.url
-    finally:
-        private.stop()
 
 
 @pytest.fixture

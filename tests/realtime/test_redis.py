@@ -13,7 +13,7 @@ from domain.bootstrap import build_deps
 from domain.services.notifications import notify
 from domain.settings import Settings
 from tests.realtime.conftest import LiveServer, serve
-from tests.realtime.redis_server import PrivateRedis
+from tests.redis_server import PrivateRedis
 
 
 async def test_presence_and_typing_are_redis_keys_with_ttls(

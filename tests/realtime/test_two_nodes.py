@@ -19,7 +19,7 @@ import aiohttp
 import pytest
 
 from tests.realtime.conftest import LiveClient
-from tests.realtime.redis_server import free_port
+from tests.redis_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

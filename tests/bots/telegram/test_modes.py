@@ -7,7 +7,6 @@ import asyncio
 import os
 import sys
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,7 +24,6 @@ from tests.bots.telegram.conftest import (
     telegram_settings,
 )
 from tests.bots.telegram.fake_bot_api import FakeBotApi
-from tests.realtime.redis_server import PrivateRedis
 
 
 def _update(update_id: int, user_id: int, text: str) -> dict[str, Any]:
@@ -105,18 +103,6 @@ async def test_long_polling_process(bot_api: FakeBotApi) -> None:
         process.terminate()
         _, stderr = await asyncio.wait_for(process.communicate(), 15)
     assert b"Traceback" not in stderr, stderr.decode()[-2000:]
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    if os.environ.get("REDIS_URL"):
-        yield os.environ["REDIS_URL"]
-        return
-    private = PrivateRedis()
-    try:
-        yield private.url
-    finally:
-        private.stop()
 
 
 async def test_wizard_state_lives_in_redis(deps, bot_api: FakeBotApi, redis_url: str) -> None:

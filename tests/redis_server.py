@@ -1,7 +1,8 @@
-"""A private, throw-away redis-server on a free port (or the one REDIS_URL names)."""
+"""A private, throw-away redis-server on a free port, for tests that need a real Redis."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -14,9 +15,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def redis_server_binary() -> str | None:
+    found = shutil.which("redis-server") or "/usr/bin/redis-server"
+    return found if os.path.exists(found) else None
+
+
 class PrivateRedis:
     def __init__(self) -> None:
-        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        binary = redis_server_binary()
+        if binary is None:
+            raise RuntimeError("redis-server is not installed (scripts/setup --test installs it)")
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = subprocess.Popen(
