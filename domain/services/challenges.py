@@ -12,6 +12,7 @@ from domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from domain.events import ChallengePosted, ChallengeUpdated
 from domain.models.challenges import Challenge, ChallengeState, MilestonePlan, Visibility
 from domain.models.common import utcnow
+from domain.models.escrow import Escrow, EscrowState
 from domain.models.users import User
 from domain.services.common import get_or_404, load_actor, parse, update_where
 from domain.services.inputs import ChallengeEdit, ChallengeInput, ChallengeQuery, MilestoneInput
@@ -77,6 +78,8 @@ async def edit_challenge(deps: Deps, actor_id: str, challenge_id: str,
     if not changes and form.reward is None and form.milestones is None:
         raise ValidationFailed("nothing to change")
     if form.reward is not None or form.milestones is not None:
+        if await Escrow.find_one({"challenge_id": challenge.id}) is not None:
+            raise Conflict("the reward is fixed once funding has started")
         reward = form.reward or challenge.reward
         changes["reward"] = reward.model_dump()
         plans = _milestones(reward.amount, form.milestones)
@@ -121,6 +124,10 @@ async def cancel_challenge(deps: Deps, actor_id: str, challenge_id: str) -> Chal
     if challenge.state not in (ChallengeState.DRAFT, ChallengeState.OPEN):
         raise Conflict(f"a challenge that is {challenge.state} cannot be cancelled; "
                        "refund the escrow instead")
+    escrow = await Escrow.find_one({"challenge_id": challenge.id})
+    if escrow is not None and escrow.state != EscrowState.AWAITING_FUNDING:
+        # Cancelling must not strand money: the refund cancels the challenge itself.
+        raise Conflict(f"the escrow is {escrow.state}; refund it to cancel the challenge")
     return await set_state(deps, challenge, ChallengeState.CANCELLED,
                            condition={"state": {"$in": ["draft", "open"]}})
 

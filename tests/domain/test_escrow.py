@@ -219,3 +219,23 @@ async def test_auto_refund_of_stale_unaccepted_escrow(deps, users: Users, gatewa
     assert await escrow_settlement.auto_refund_stale(deps) == [funded.id]
     assert (await Escrow.get(funded.id)).state == "refunded"
     assert (await Challenge.get(open_challenge.id)).state == "cancelled"
+
+
+async def test_money_locks_the_reward_and_blocks_a_plain_cancel(deps, users: Users) -> None:
+    from domain.services import challenges
+    from tests.conftest import challenge_data
+
+    alice = await users.make("alice")
+    posted = await challenges.post_challenge(deps, alice.id, challenge_data())
+    await escrow.start_funding(deps, alice.id, posted.id)
+    with pytest.raises(Conflict, match="fixed"):
+        await challenges.edit_challenge(deps, alice.id, posted.id,
+                                        {"reward": {"amount": 1, "currency": "usd"},
+                                         "milestones": [{"title": "a", "amount": 1}]})
+    assert (await challenges.edit_challenge(deps, alice.id, posted.id,
+                                            {"title": "Still editable"})).title == "Still editable"
+    await fund(deps, alice.id, posted.id)
+    with pytest.raises(Conflict, match="refund"):
+        await challenges.cancel_challenge(deps, alice.id, posted.id)
+    await escrow_settlement.refund(deps, alice.id, posted.id)
+    assert (await Challenge.get(posted.id)).state == "cancelled"
