@@ -110,16 +110,31 @@ class EventBus:
     """
 
     _handlers: dict[type[Event], list[Handler]] = field(default_factory=lambda: defaultdict(list))
+    # Handlers that also want events published in other processes (see event_relay).
+    _remote: dict[type[Event], list[Handler]] = field(default_factory=lambda: defaultdict(list))
     published: list[Event] = field(default_factory=list)
     keep_history: bool = False
 
-    def subscribe(self, event_type: type[Event], handler: Handler) -> None:
+    def subscribe(self, event_type: type[Event], handler: Handler, *,
+                  remote: bool = False) -> None:
+        """``remote=True``: also called for events relayed from other processes. Only for
+        delivery that no other process does (e.g. a bot running on its own); anything that
+        writes state stays local, so each event is acted on once, where it happened."""
         self._handlers[event_type].append(handler)
+        if remote:
+            self._remote[event_type].append(handler)
 
     async def publish(self, event: Event) -> None:
         if self.keep_history:
             self.published.append(event)
-        handlers = [h for cls in type(event).__mro__ for h in self._handlers.get(cls, ())]
+        await self._run(event, self._handlers)
+
+    async def deliver_remote(self, event: Event) -> None:
+        """An event another process published: only the handlers that asked for those run."""
+        await self._run(event, self._remote)
+
+    async def _run(self, event: Event, table: dict[type[Event], list[Handler]]) -> None:
+        handlers = [h for cls in type(event).__mro__ for h in table.get(cls, ())]
         if not handlers:
             return
         results = await asyncio.gather(*(h(event) for h in handlers), return_exceptions=True)

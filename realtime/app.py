@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from bots.telegram.webhook import setup_telegram
+from domain.adapters.event_relay import relayed_events
 from domain.bootstrap import build_deps
 from domain.deps import Deps
 from domain.settings import Settings
@@ -50,4 +51,11 @@ def create_app(settings: Settings, deps: Deps | None = None, *, demo: bool = Fal
 
     app.cleanup_ctx.append(storage_context)
     app.cleanup_ctx.append(lambda app: in_process_jobs(app[DEPS]))
+    if settings.redis_url:  # bots and workers in their own processes hear this node's events
+        app.cleanup_ctx.append(lambda app: _relay_events(app, settings.redis_url))
     return app
+
+
+async def _relay_events(app: web.Application, redis_url: str) -> AsyncIterator[None]:
+    async with relayed_events(app[DEPS].bus, redis_url):
+        yield

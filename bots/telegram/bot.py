@@ -60,11 +60,13 @@ def build_dispatcher(deps: Deps, settings: Settings) -> Dispatcher:
     return dispatcher
 
 
-def wire(deps: Deps, settings: Settings) -> tuple[Bot, Dispatcher, Outbox]:
-    """Bot, dispatcher, and the bus subscriptions that carry DMs and announcements out."""
+def wire(deps: Deps, settings: Settings, *, remote_events: bool = False
+         ) -> tuple[Bot, Dispatcher, Outbox]:
+    """Bot, dispatcher, and the bus subscriptions that carry DMs and announcements out
+    (``remote_events``: also for events relayed from other processes)."""
     bot = build_bot(settings)
     dispatcher = build_dispatcher(deps, settings)
     outbox = Outbox()
-    delivery.subscribe(deps, bot, outbox)
+    delivery.subscribe(deps, bot, outbox, remote=remote_events)
     dispatcher["outbox"] = outbox
     return bot, dispatcher, outbox

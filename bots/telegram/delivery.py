@@ -148,7 +148,8 @@ class Delivery:
                     log.debug("card %s not edited: %s", card.id, exc)
 
 
-def subscribe(deps: Deps, bot: Bot, outbox: Outbox) -> Delivery:
+def subscribe(deps: Deps, bot: Bot, outbox: Outbox, *, remote: bool = False) -> Delivery:
+    """``remote``: also deliver events relayed from other processes (a bot run on its own)."""
     delivery = Delivery(bot)
 
     async def on_notification(event: NotificationCreated) -> None:
@@ -163,8 +164,8 @@ def subscribe(deps: Deps, bot: Bot, outbox: Outbox) -> Delivery:
     async def on_updated(event: ChallengeUpdated) -> None:
         outbox.spawn(delivery.refresh_cards(event.challenge_id))
 
-    deps.bus.subscribe(NotificationCreated, on_notification)
-    deps.bus.subscribe(MessageSent, on_message)
-    deps.bus.subscribe(ChallengePosted, on_posted)
-    deps.bus.subscribe(ChallengeUpdated, on_updated)
+    deps.bus.subscribe(NotificationCreated, on_notification, remote=remote)
+    deps.bus.subscribe(MessageSent, on_message, remote=remote)
+    deps.bus.subscribe(ChallengePosted, on_posted, remote=remote)
+    deps.bus.subscribe(ChallengeUpdated, on_updated, remote=remote)
     return delivery

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
+from domain.adapters.event_relay import relayed_events
+from domain.adapters.socket_push import socket_emitter, subscribe_socket_pushes
 from domain.bootstrap import build_deps
 from domain.settings import Settings
 from domain.storage import close_storage, open_storage
@@ -24,11 +27,21 @@ async def run_polling(settings: Settings) -> int:
 
     storage = await open_storage(settings.mongodb_url, settings.mongodb_database)
     deps = build_deps(settings)
-    bot, dispatcher, outbox = wire(deps, settings)
+    bot, dispatcher, outbox = wire(deps, settings, remote_events=bool(settings.redis_url))
     try:
-        # Polling and a webhook exclude each other on Telegram's side.
-        await bot.delete_webhook(drop_pending_updates=False)
-        await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)
+        async with contextlib.AsyncExitStack() as stack:
+            if settings.redis_url:
+                # Events of `serve` nodes reach this bot (DMs, cards), and this bot's events
+                # reach their sockets through a write-only Socket.IO manager.
+                await stack.enter_async_context(
+                    relayed_events(deps.bus, settings.redis_url, listen=True))
+                subscribe_socket_pushes(deps.bus, socket_emitter(settings.redis_url))
+            else:
+                log.warning("REDIS_URL is unset: this bot hears only its own events, so actions "
+                            "taken on the web reach no Telegram DM.")
+            # Polling and a webhook exclude each other on Telegram's side.
+            await bot.delete_webhook(drop_pending_updates=False)
+            await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)
     finally:
         await outbox.drain()
         await bot.session.close()
