@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from domain.deps import Deps
-from domain.errors import Conflict
 from domain.models.users import Role, User
 from domain.services import accounts, applications, challenges, conversations
 from domain.services.common import update_where
@@ -52,11 +51,8 @@ async def load_demo(deps: Deps) -> None:
     application = await applications.apply(
         deps, bob.id, first.id, {"proposal": "I would switch to a streaming parser and batch "
                                              "the inserts; I have done this twice before."})
-    try:
-        await applications.apply(deps, carol.id, posted[1].id,
-                                 {"proposal": "Here is my portfolio of club logos."})
-    except Conflict:
-        pass
+    await applications.apply(deps, carol.id, posted[1].id,
+                             {"proposal": "Here is my portfolio of club logos."})
     chat = await conversations.open_conversation(deps, alice.id,
                                                  {"application_id": application.id})
     for number, (sender, body) in enumerate(((alice, "Hi Bob, how would you measure the speed-up?"),

@@ -33,6 +33,7 @@ from domain.services.escrow_core import (
     mutate,
     note_reference,
     record_operation,
+    transfer_held,
 )
 from domain.services.inputs import SubmitInput
 from domain.state_machines import ESCROW, ensure
@@ -186,18 +187,13 @@ async def release_milestone(deps: Deps, actor_id: str, challenge_id: str, n: Any
     milestone = escrow.milestones[index]
     key = f"escrow:{escrow.id}:release:{index + 1}"
     fee = fee_of(milestone.amount, deps.platform_fee_bps)
-    await record_operation(escrow, key, LedgerKind.RELEASE, milestone.amount)
     try:
-        reference = await deps.gateway.transfer(
-            escrow_id=escrow.id, challenge_id=challenge.id, payee_id=challenge.solver_id,
-            amount=milestone.amount - fee, currency=escrow.currency,
-            source_reference=escrow.checkout_reference, idempotency_key=key)
-    except Exception as exc:
+        reference = await transfer_held(deps, escrow, challenge, key, milestone.amount, fee)
+    except GatewayFailed:
         back = MilestoneState.SUBMITTED if milestone.submitted_at else MilestoneState.PENDING
         await mutate(escrow.id, lambda e: {"$set": {f"{prefix}.state": back}}
                      if e.milestones[index].state == MilestoneState.RELEASING else None)
-        raise GatewayFailed(f"the transfer to the solver failed: {exc}") from exc
-    await note_reference(key, reference)
+        raise
 
     def finish(escrow: Escrow) -> dict[str, Any] | None:
         if has_entry(escrow, key):

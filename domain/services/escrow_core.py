@@ -14,7 +14,7 @@ from typing import Any
 from pymongo.errors import DuplicateKeyError
 
 from domain.deps import Deps
-from domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from domain.errors import Conflict, Forbidden, GatewayFailed, NotFound, ValidationFailed
 from domain.events import EscrowChanged
 from domain.models.challenges import Challenge
 from domain.models.common import utcnow
@@ -94,3 +94,31 @@ async def announce(deps: Deps, escrow: Escrow, challenge: Challenge, change: str
     await deps.bus.publish(EscrowChanged(
         escrow_id=escrow.id, challenge_id=challenge.id, state=escrow.state,
         participant_ids=participants(challenge), change=change))
+
+
+async def transfer_held(deps: Deps, escrow: Escrow, challenge: Challenge, key: str, amount: int,
+                        fee: int = 0) -> str:
+    """Pay ``amount`` less the platform's ``fee`` to the solver, under ``key``, recorded first."""
+    await record_operation(escrow, key, LedgerKind.RELEASE, amount)
+    try:
+        reference = await deps.gateway.transfer(
+            escrow_id=escrow.id, challenge_id=challenge.id, payee_id=challenge.solver_id or "",
+            amount=amount - fee, currency=escrow.currency,
+            source_reference=escrow.checkout_reference, idempotency_key=key)
+    except Exception as exc:
+        raise GatewayFailed(f"the transfer to the solver failed: {exc}") from exc
+    await note_reference(key, reference)
+    return reference
+
+
+async def refund_held(deps: Deps, escrow: Escrow, key: str, amount: int) -> str:
+    """Give ``amount`` back to the challenger, under ``key``, recorded first."""
+    await record_operation(escrow, key, LedgerKind.REFUND, amount)
+    try:
+        reference = await deps.gateway.refund(
+            escrow_id=escrow.id, amount=amount, currency=escrow.currency,
+            source_reference=escrow.checkout_reference, idempotency_key=key)
+    except Exception as exc:
+        raise GatewayFailed(f"the refund failed: {exc}") from exc
+    await note_reference(key, reference)
+    return reference

@@ -27,41 +27,15 @@ from domain.services.escrow_core import (
     has_entry,
     ledger_push,
     mutate,
-    note_reference,
     participants,
-    record_operation,
+    refund_held,
+    transfer_held,
 )
 from domain.services.inputs import DisputeInput, ResolveInput
 from domain.services.moderation_log import audit
 from domain.state_machines import ESCROW, ensure
 
 OPEN_MILESTONE = (MilestoneState.PENDING, MilestoneState.SUBMITTED)
-
-
-async def _refund_held(deps: Deps, escrow: Escrow, key: str, amount: int) -> str:
-    await record_operation(escrow, key, LedgerKind.REFUND, amount)
-    try:
-        reference = await deps.gateway.refund(
-            escrow_id=escrow.id, amount=amount, currency=escrow.currency,
-            source_reference=escrow.checkout_reference, idempotency_key=key)
-    except Exception as exc:
-        raise GatewayFailed(f"the refund failed: {exc}") from exc
-    await note_reference(key, reference)
-    return reference
-
-
-async def _transfer_held(deps: Deps, escrow: Escrow, challenge: Challenge, key: str,
-                         amount: int) -> str:
-    await record_operation(escrow, key, LedgerKind.RELEASE, amount)
-    try:
-        reference = await deps.gateway.transfer(
-            escrow_id=escrow.id, challenge_id=challenge.id, payee_id=challenge.solver_id or "",
-            amount=amount, currency=escrow.currency,
-            source_reference=escrow.checkout_reference, idempotency_key=key)
-    except Exception as exc:
-        raise GatewayFailed(f"the transfer failed: {exc}") from exc
-    await note_reference(key, reference)
-    return reference
 
 
 async def _close_challenge(deps: Deps, challenge: Challenge, escrow: Escrow) -> None:
@@ -108,7 +82,7 @@ async def _refund_escrow(deps: Deps, escrow: Escrow, challenge: Challenge,
     escrow = await mutate(escrow.id, claim)
     amount = escrow.held
     try:
-        reference = await _refund_held(deps, escrow, key, amount)
+        reference = await refund_held(deps, escrow, key, amount)
     except GatewayFailed:
         await mutate(escrow.id, _unclaim_refund)
         raise
@@ -205,12 +179,12 @@ async def _settle(deps: Deps, escrow: Escrow, challenge: Challenge, release: int
     entries: list[LedgerEntry] = []
     if release:
         key = f"escrow:{escrow.id}:resolve:release"
-        ref = await _transfer_held(deps, escrow, challenge, key, release)
+        ref = await transfer_held(deps, escrow, challenge, key, release)
         entries.append(LedgerEntry(kind=LedgerKind.RELEASE, amount=release, idempotency_key=key,
                                    reference=ref))
     if give_back:
         key = f"escrow:{escrow.id}:resolve:refund"
-        ref = await _refund_held(deps, escrow, key, give_back)
+        ref = await refund_held(deps, escrow, key, give_back)
         entries.append(LedgerEntry(kind=LedgerKind.REFUND, amount=give_back,
                                    idempotency_key=key, reference=ref))
     final = EscrowState.REFUNDED if give_back else EscrowState.RELEASED

@@ -7,6 +7,7 @@ to our own ``POST /api/v1/webhooks/stripe`` over HTTP: simulated money takes the
 from __future__ import annotations
 
 import html
+from collections.abc import Awaitable
 
 import aiohttp
 from aiohttp import web
@@ -60,18 +61,26 @@ async def show_checkout(request: web.Request) -> web.Response:
         "<form method='post'><button type='submit'>Pay (simulated)</button></form>"))
 
 
-async def pay_checkout(request: web.Request) -> web.Response:
+async def _send_event(request: web.Request, signed: Awaitable[tuple[str, str]],
+                      failed_title: str, done_title: str, done_text: str) -> web.Response:
+    """Send a simulated provider event through the real webhook and show how it went."""
     try:
-        payload, signature = await simulated_payments.pay_simulated_checkout(
-            deps_of(request), request.match_info["reference"])
+        payload, signature = await signed
     except DomainError as exc:
         return _error(exc)
     status, answer = await _deliver(request, payload, signature)
     if status != 200:
-        return _page("Payment not recorded", f"<p>The webhook answered {status}: "
+        return _page(failed_title, f"<p>The webhook answered {status}: "
                      f"{html.escape(answer[:500])}</p>", 502)
-    return _page("Paid", "<p>The simulated payment was sent through the payment webhook. "
-                 "You can close this page (simulated).</p>")
+    return _page(done_title, f"<p>{done_text}</p>")
+
+
+async def pay_checkout(request: web.Request) -> web.Response:
+    return await _send_event(
+        request, simulated_payments.pay_simulated_checkout(deps_of(request),
+                                                           request.match_info["reference"]),
+        "Payment not recorded", "Paid", "The simulated payment was sent through the payment "
+        "webhook. You can close this page (simulated).")
 
 
 async def show_onboarding(request: web.Request) -> web.Response:
@@ -87,16 +96,10 @@ async def show_onboarding(request: web.Request) -> web.Response:
 
 
 async def finish_onboarding(request: web.Request) -> web.Response:
-    try:
-        payload, signature = await simulated_payments.finish_simulated_onboarding(
-            deps_of(request), request.match_info["account_ref"])
-    except DomainError as exc:
-        return _error(exc)
-    status, answer = await _deliver(request, payload, signature)
-    if status != 200:
-        return _page("Onboarding not recorded", f"<p>The webhook answered {status}: "
-                     f"{html.escape(answer[:500])}</p>", 502)
-    return _page("Payouts enabled", "<p>Payouts to you are enabled (simulated).</p>")
+    return await _send_event(
+        request, simulated_payments.finish_simulated_onboarding(
+            deps_of(request), request.match_info["account_ref"]),
+        "Onboarding not recorded", "Payouts enabled", "Payouts to you are enabled (simulated).")
 
 
 def add_simulated_pages(app: web.Application) -> None:

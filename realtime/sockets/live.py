@@ -110,7 +110,7 @@ class LiveState:
                     break
                 await asyncio.sleep(left + 0.01)
         except EphemeralUnavailable:
-            pass
+            pass  # Redis is gone: typing state went with it, nothing is left to expire
         finally:
             if self._typing_timers.get(key) is asyncio.current_task():
                 del self._typing_timers[key]
