@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from html import escape
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
@@ -10,36 +9,13 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from bots.telegram.callbacks import CancelCb, ChallengeCb, MoneyCb
 from domain.models.challenges import Application, Challenge, ChallengeState
 from domain.models.escrow import Escrow, MilestoneState
+from domain.money import format_money as money
 
-# Currencies without minor units (Stripe's "zero-decimal" list, as far as we settle in them).
-ZERO_DECIMAL = frozenset({"jpy"})
 STATE_LABEL = {
     ChallengeState.DRAFT: "📝 draft", ChallengeState.OPEN: "🟢 open",
     ChallengeState.IN_PROGRESS: "🛠 in progress", ChallengeState.COMPLETED: "✅ completed",
     ChallengeState.CANCELLED: "✖️ cancelled", ChallengeState.REMOVED: "⛔ removed",
 }
-
-
-def money(amount: int, currency: str) -> str:
-    if currency.lower() in ZERO_DECIMAL:
-        return f"{amount} {currency.upper()}"
-    return f"{amount // 100}.{amount % 100:02d} {currency.upper()}"
-
-
-def parse_amount(text: str, currency: str) -> int | None:
-    """'150', '150.5' or '150,50' in major units -> minor units; None if it is not a number
-    (or has more decimals than the currency has). Range checks are the domain's."""
-    try:
-        value = Decimal(text.strip().replace(",", "."))
-    except InvalidOperation:
-        return None
-    if not value.is_finite():
-        return None
-    exponent = 0 if currency.lower() in ZERO_DECIMAL else 2
-    minor = value.scaleb(exponent)
-    if minor != minor.to_integral_value():
-        return None
-    return int(minor)
 
 
 def challenge_summary(challenge: Challenge) -> str:

@@ -8,9 +8,8 @@ from typing import Annotated
 from bson import ObjectId
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-# ISO 4217 codes we settle in; Stripe supports more, add them here when a market needs them.
-CURRENCIES = frozenset({"usd", "eur", "gbp", "chf", "cad", "aud", "jpy", "sek", "nok", "dkk",
-                        "pln", "czk", "nzd", "sgd", "inr", "brl", "mxn"})
+from domain.money import SETTLED
+
 # A single reward above this (in minor units) is refused as absurd: 10 million of a major unit.
 MAX_AMOUNT = 1_000_000_000
 
@@ -35,7 +34,7 @@ UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
 
 def _currency(value: str) -> str:
     code = value.lower()
-    if code not in CURRENCIES:
+    if code not in SETTLED:
         raise ValueError(f"unknown currency {value!r}")
     return code
 

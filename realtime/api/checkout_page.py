@@ -13,6 +13,7 @@ import aiohttp
 from aiohttp import web
 
 from domain.errors import DomainError
+from domain.money import format_money
 from domain.services import simulated_payments
 from realtime.api.core import API_PREFIX, deps_of
 from realtime.api.webhooks import STRIPE_WEBHOOK_PATH
@@ -52,7 +53,7 @@ async def show_checkout(request: web.Request) -> web.Response:
                                                             request.match_info["reference"])
     except DomainError as exc:
         return _error(exc)
-    amount = f"{escrow.amount / 100:.2f} {escrow.currency.upper()}"
+    amount = format_money(escrow.amount, escrow.currency)
     state = html.escape(str(escrow.state))
     return _page("Checkout", (
         f"<p>Escrow for challenge <code>{html.escape(escrow.challenge_id)}</code>: "

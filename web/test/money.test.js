@@ -34,3 +34,9 @@ test("formatting shows the currency", () => {
   assert.match(formatMoney(15000, "usd"), /150/);
   assert.match(formatMoney(15000, "usd"), /\$|USD/);
 });
+
+test("decimals come from the server's ISO 4217 table", () => {
+  assert.equal(decimalsOf("kwd"), 3);
+  assert.equal(parseMajor("1.234", "kwd"), 1234);
+  assert.equal(toMajorText(1234, "kwd"), "1.234");
+});

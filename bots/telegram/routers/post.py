@@ -14,11 +14,12 @@ from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bots.telegram.callbacks import PostCb
-from bots.telegram.render import challenge_buttons, challenge_card, money, parse_amount
+from bots.telegram.render import challenge_buttons, challenge_card, money
 from bots.telegram.states import PostForm
 from domain.deps import Deps
 from domain.errors import ValidationFailed
 from domain.models.users import User
+from domain.money import parse_money
 from domain.services import challenges
 from domain.services.common import load_actor
 
@@ -71,7 +72,7 @@ def _read(step: State, text: str, data: dict[str, Any]) -> dict[str, Any] | str:
         if not found:
             return "Write the reward as an amount and a currency, like 150 USD."
         number, currency = (found[1], found[2]) if found[1] else (found[4], found[3])
-        amount = parse_amount(number, currency)
+        amount = parse_money(number, currency)
         if amount is None:
             return f"I could not read {escape(number)} as an amount of {currency.upper()}."
         return {"reward": {"amount": amount, "currency": currency.lower()}}
@@ -83,7 +84,7 @@ def _read(step: State, text: str, data: dict[str, Any]) -> dict[str, Any] | str:
         if not line.strip():
             continue
         found = _MILESTONE.match(line)
-        amount = parse_amount(found[2], currency) if found else None
+        amount = parse_money(found[2], currency) if found else None
         if not found or amount is None:
             return f"I could not read “{escape(line.strip())}”; write it as <i>title: amount</i>."
         plans.append({"title": found[1], "amount": amount})

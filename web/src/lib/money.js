@@ -1,16 +1,12 @@
-// Money is an integer of minor units plus a lower-case ISO code; the number of decimals of a
-// currency comes from Intl, so JPY has none and EUR has two without a table of our own.
+// Money is an integer of minor units plus a lower-case ISO code. How many decimals a currency
+// has comes from the server's one table (domain/money.py, exported by `python -m domain.money
+// --write` into currencies.json), so JPY has none and KWD three exactly as the API counts them.
+import table from "./currencies.json" with { type: "json" };
 
-export const CURRENCIES = ["usd", "eur", "gbp", "chf", "cad", "aud", "jpy", "sek", "nok", "dkk",
-  "pln", "czk", "nzd", "sgd", "inr", "brl", "mxn"];
+export const CURRENCIES = table.settled;
 
 export function decimalsOf(currency) {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency: currency.toUpperCase() })
-      .resolvedOptions().maximumFractionDigits;
-  } catch {
-    return 2;
-  }
+  return table.minor_units[String(currency || "").toLowerCase()] ?? 2;
 }
 
 export function formatMoney(amount, currency) {
