@@ -1,4 +1,5 @@
-"""How domain objects look in Telegram (HTML parse mode): cards, lists, escrow summaries."""
+"""How the core's answers look in Telegram: HTML parse mode, inline keyboards. Nothing here
+decides what is said; it only renders ``bots.core`` results."""
 
 from __future__ import annotations
 
@@ -6,87 +7,82 @@ from html import escape
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bots.telegram.callbacks import CancelCb, ChallengeCb, MoneyCb
-from domain.models.challenges import Application, Challenge, ChallengeState
-from domain.models.escrow import Escrow, MilestoneState
-from domain.money import format_money as money
+from bots.core.presenters import card as card_of
+from bots.core.results import Card, Reply, Rows
+from bots.core.rich import Rich, Style
+from bots.core.verbs.escrow import is_local
+from domain.models.challenges import Challenge
 
-STATE_LABEL = {
-    ChallengeState.DRAFT: "📝 draft", ChallengeState.OPEN: "🟢 open",
-    ChallengeState.IN_PROGRESS: "🛠 in progress", ChallengeState.COMPLETED: "✅ completed",
-    ChallengeState.CANCELLED: "✖️ cancelled", ChallengeState.REMOVED: "⛔ removed",
-}
+_TAGS = {Style.BOLD: "b", Style.ITALIC: "i", Style.CODE: "code"}
 
 
-def challenge_summary(challenge: Challenge) -> str:
-    reward = money(challenge.reward.amount, challenge.reward.currency)
-    return (f"<b>{escape(challenge.title)}</b> — {reward}"
-            f" · {STATE_LABEL.get(challenge.state, challenge.state)}\n<code>{challenge.id}</code>")
-
-
-def challenge_card(challenge: Challenge) -> str:
-    lines = [f"<b>{escape(challenge.title)}</b>",
-             f"{STATE_LABEL.get(challenge.state, challenge.state)} · "
-             f"{money(challenge.reward.amount, challenge.reward.currency)} · "
-             f"{escape(challenge.category)} · {challenge.difficulty}",
-             "", escape(challenge.description[:1500])]
-    if challenge.tags:
-        lines += ["", " ".join(f"#{escape(t)}" for t in challenge.tags)]
-    if len(challenge.milestones) > 1:
-        lines += ["", "<b>Milestones</b>"]
-        lines += [f"{i}. {escape(m.title)} — {money(m.amount, challenge.reward.currency)}"
-                  for i, m in enumerate(challenge.milestones, start=1)]
-    if challenge.deadline:
-        lines.append(f"\nDeadline: {challenge.deadline:%Y-%m-%d %H:%M} UTC")
-    lines.append(f"\n{challenge.application_count} application(s) · ID <code>{challenge.id}</code>")
-    return "\n".join(lines)
-
-
-def challenge_buttons(challenge: Challenge, deep_link: str | None = None) -> InlineKeyboardMarkup:
-    """In a private chat the buttons act; in a group, ``deep_link`` sends people to the bot."""
-    rows: list[list[InlineKeyboardButton]] = []
-    if challenge.state == ChallengeState.OPEN:
-        if deep_link:
-            rows.append([InlineKeyboardButton(text="Apply in private chat", url=deep_link)])
+def html(text: Rich) -> str:
+    out = []
+    for span in text:
+        said = escape(span.text, quote=False)
+        if span.style == Style.LINK and span.url:
+            out.append(f'<a href="{escape(span.url)}">{said}</a>')
+        elif span.style in _TAGS:
+            out.append(f"<{_TAGS[span.style]}>{said}</{_TAGS[span.style]}>")
         else:
-            rows.append([InlineKeyboardButton(
-                text="Apply", callback_data=ChallengeCb(action="apply",
-                                                        challenge_id=challenge.id).pack())])
-    if not deep_link:
-        rows.append([InlineKeyboardButton(
-            text="Applications", callback_data=ChallengeCb(
-                action="apps", challenge_id=challenge.id).pack())])
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+            out.append(said)
+    return "".join(out)
 
 
-def application_line(application: Application, title: str | None = None) -> str:
-    about = f" to <b>{escape(title)}</b>" if title else ""
-    return (f"• {application.state}{about}: {escape(application.proposal[:300])}\n"
-            f"  <code>{application.id}</code>")
-
-
-def escrow_text(escrow: Escrow) -> str:
-    lines = [f"<b>Escrow</b> · {escrow.state.replace('_', ' ')} · "
-             f"{money(escrow.amount, escrow.currency)} (held now: "
-             f"{money(escrow.held, escrow.currency)})"]
-    for m in escrow.milestones:
-        note = f" — “{escape(m.note[:200])}”" if m.note else ""
-        lines.append(f"{m.n}. {escape(m.title)} — {money(m.amount, escrow.currency)} · "
-                     f"{m.state}{note}")
+def card_html(card: Card) -> str:
+    if card.removed:
+        return escape(card.title, quote=False)
+    lines = [f"<b>{escape(card.title)}</b>",
+             " · ".join(escape(part) for part in (card.status, *card.facts)),
+             "", escape(card.description)]
+    if card.tags:
+        lines += ["", " ".join(f"#{escape(t)}" for t in card.tags)]
+    if card.milestones:
+        lines += ["", "<b>Milestones</b>", *(escape(m) for m in card.milestones)]
+    if card.deadline:
+        lines.append(f"\nDeadline: {escape(card.deadline)}")
+    lines.append(f"\n{escape(card.footer)} · ID <code>{card.challenge_id}</code>")
     return "\n".join(lines)
 
 
-def release_buttons(escrow: Escrow, challenge_id: str) -> InlineKeyboardMarkup:
-    """One button per milestone that can still be paid; each leads to a confirmation."""
-    rows = [[InlineKeyboardButton(
-        text=f"Release {m.n}: {money(m.amount, escrow.currency)}",
-        callback_data=MoneyCb(step="release", challenge_id=challenge_id, n=m.n).pack())]
-        for m in escrow.milestones if m.state in (MilestoneState.PENDING, MilestoneState.SUBMITTED)]
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+def keyboard(rows: Rows, deep_link: str | None = None) -> InlineKeyboardMarkup | None:
+    """``deep_link``: in a group, the Apply button opens the private chat with the bot
+    (where the proposal is asked) instead of acting in the group."""
+    built: list[list[InlineKeyboardButton]] = []
+    for row in rows:
+        buttons = []
+        for button in row:
+            if button.action is not None and button.action.verb == "apply" and deep_link:
+                buttons.append(InlineKeyboardButton(text="Apply in private chat", url=deep_link))
+            elif button.action is not None:
+                buttons.append(InlineKeyboardButton(text=button.label,
+                                                    callback_data=button.action.pack()))
+            elif button.url and not is_local(button.url):
+                # Telegram refuses link buttons to local addresses; the text has the link.
+                buttons.append(InlineKeyboardButton(text=button.label, url=button.url))
+        if buttons:
+            built.append(buttons)
+    return InlineKeyboardMarkup(inline_keyboard=built) if built else None
 
 
-def confirm_buttons(step: str, challenge_id: str, label: str, n: int = 0) -> InlineKeyboardMarkup:
-    go = MoneyCb(step=step, challenge_id=challenge_id, n=n, go=True).pack()
-    return InlineKeyboardMarkup(inline_keyboard=[[
-        InlineKeyboardButton(text=f"✅ {label}", callback_data=go),
-        InlineKeyboardButton(text="Cancel", callback_data=CancelCb().pack())]])
+def text_of(reply: Reply) -> str:
+    parts = [html(reply.body)] if reply.body else []
+    if reply.card is not None:
+        parts.append(card_html(reply.card))
+    return "\n\n".join(parts)
+
+
+def markup_of(reply: Reply, deep_link: str | None = None) -> InlineKeyboardMarkup | None:
+    rows = reply.buttons + (reply.card.buttons if reply.card is not None else ())
+    return keyboard(rows, deep_link if reply.card is not None else None)
+
+
+# What the announcement delivery reads until it moves onto bots.core.delivery.
+def challenge_card(challenge: Challenge) -> str:
+    return card_html(card_of(challenge))
+
+
+def challenge_buttons(challenge: Challenge, deep_link: str | None = None
+                      ) -> InlineKeyboardMarkup:
+    markup = keyboard(card_of(challenge, in_community=bool(deep_link)).buttons, deep_link)
+    return markup or InlineKeyboardMarkup(inline_keyboard=[])

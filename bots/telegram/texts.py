@@ -1,4 +1,5 @@
-"""Command usage lines: /help prints them, and error replies repeat the one that applies."""
+"""How Telegram spells each verb: the usage lines /help prints (and error replies repeat),
+and the spellings the core's hints use."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ USAGE: dict[str, str] = {
     "start": "/start — who you are here and what you can do",
     "help": "/help — this list",
     "link": "/link CODE — join this Telegram account to your web account "
-            "(get the code on the web: Profile → Link a chat account)",
+            "(get the code on the web: Profile → Link a chat account; or send /link alone "
+            "here and use that code on another chat)",
     "post": "/post — post a challenge, step by step",
     "challenges": "/challenges [words] — open challenges, optionally matching words",
     "challenge": "/challenge ID — one challenge, with its buttons",
@@ -25,6 +27,10 @@ USAGE: dict[str, str] = {
     "reports": "/reports — (moderators) open reports",
 }
 
+# For the core's hints (``bots.core.caller.Commands``).
+COMMANDS = {"help": "/help", "link": "/link CODE", "post": "/post", "list": "/challenges",
+            "my": "/my", "fund": "/fund {id}", "submit": "/submit {id} N NOTE",
+            "release": "/release {id} N"}
 MODERATOR_COMMANDS = ("ban", "unban", "remove", "reports")
 # Commands about one person's own account or money: answered only in a private chat.
 PRIVATE_ONLY = ("link", "post", "apply", "my", "fund", "submit", "release", "refund", "review",
@@ -36,12 +42,3 @@ def help_text() -> str:
     moderation = [USAGE[name] for name in MODERATOR_COMMANDS]
     return ("<b>OpenChance</b> — post challenges, solve them, get paid through escrow.\n\n"
             + "\n".join(general) + "\n\n<b>Moderators</b>\n" + "\n".join(moderation))
-
-
-class UsageError(Exception):
-    """The command could not be read; nothing was asked of the domain."""
-
-    def __init__(self, command: str, problem: str) -> None:
-        super().__init__(problem)
-        self.command = command
-        self.problem = problem

@@ -109,12 +109,25 @@ async def test_remove_is_moderator_only(deps, users: Users) -> None:
 
 async def test_communities_opt_in_and_out(deps, users: Users) -> None:
     admin = await users.make("chat-admin")
-    first = await communities.opt_in(deps, admin.id, "telegram", "-100123", "Rustaceans")
-    again = await communities.opt_in(deps, admin.id, "telegram", "-100123", "Rust group")
-    assert first.id == again.id and again.title == "Rust group"
+    first = await communities.set_announcements(deps, admin.id, "telegram", "-100123",
+                                                "Rustaceans", on=True, chat_admin=True)
+    again = await communities.set_announcements(deps, admin.id, "telegram", "-100123",
+                                                "Rust group", on=True, chat_admin=True)
+    assert first and again and first.id == again.id and again.title == "Rust group"
     assert [c.id for c in await communities.active_communities("telegram")] == [first.id]
-    await communities.opt_out(deps, admin.id, "telegram", "-100123")
+    await communities.set_announcements(deps, admin.id, "telegram", "-100123", "Rust group",
+                                        on=False, chat_admin=True)
     assert await communities.active_communities("telegram") == []
     assert await Community.count() == 1
     with pytest.raises(ValidationFailed):
-        await communities.opt_in(deps, admin.id, "myspace", "1", "x")
+        await communities.set_announcements(deps, admin.id, "myspace", "1", "x", on=True,
+                                            chat_admin=True)
+
+
+async def test_only_a_chat_admin_changes_announcements(deps, users: Users) -> None:
+    member = await users.make("member")
+    for on in (True, False):
+        with pytest.raises(Forbidden, match="only admins of “Rustaceans”"):
+            await communities.set_announcements(deps, member.id, "discord", "42", "Rustaceans",
+                                                on=on, chat_admin=False)
+    assert await Community.count() == 0

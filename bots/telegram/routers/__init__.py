@@ -7,6 +7,7 @@ from __future__ import annotations
 from bots.telegram.routers import (
     applications,
     browse,
+    buttons,
     chat,
     communities,
     escrow,
@@ -19,4 +20,4 @@ from bots.telegram.routers import (
 )
 
 ROUTER_MODULES = (start, post, browse, applications, escrow, reviews, my, moderation,
-                  communities, chat, fallback)
+                  communities, chat, buttons, fallback)

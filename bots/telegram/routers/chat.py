@@ -1,20 +1,20 @@
 """Chat from Telegram into the same conversation the web app shows: a swipe-reply to a
-message DM, or the Reply button and then a message. Each ends in conversations.send_message."""
+message DM, or the Reply button and then a message. Each ends in the core's chat.send."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import Message
 
-from bots.telegram.callbacks import ConversationCb
+from bots.core.actions import REPLY, Action
+from bots.core.caller import Caller
+from bots.core.verbs import chat
+from bots.telegram.replies import answer
 from bots.telegram.states import ChatForm
-from domain.deps import Deps
-from domain.models.users import User
-from domain.services import conversations
 
 
 def replied_conversation(message: Message) -> dict[str, Any] | bool:
@@ -26,9 +26,9 @@ def replied_conversation(message: Message) -> dict[str, Any] | bool:
         return False
     for row in markup.inline_keyboard:
         for button in row:
-            data = button.callback_data or ""
-            if data.startswith(ConversationCb.__prefix__ + ":"):
-                return {"conversation_id": ConversationCb.unpack(data).conversation_id}
+            action = Action.unpack(button.callback_data or "")
+            if action is not None and action.verb == REPLY:
+                return {"conversation_id": action.target}
     return False
 
 
@@ -37,26 +37,15 @@ def client_id(message: Message) -> str:
     return f"tg:{message.chat.id}:{message.message_id}"
 
 
-async def send_reply(message: Message, conversation_id: str, deps: Deps, actor: User) -> None:
-    await conversations.send_message(deps, actor.id, {
-        "conversation_id": conversation_id, "body": message.text or "",
-        "client_id": client_id(message)})
-    await message.answer("✓ Sent.")
+async def send_reply(message: Message, conversation_id: str, caller: Caller, bot: Bot) -> None:
+    await answer(message, bot, await chat.send(caller, conversation_id, message.text or "",
+                                               client_id(message)))
 
 
-async def reply_button(query: CallbackQuery, callback_data: ConversationCb,
-                       state: FSMContext) -> None:
-    assert isinstance(query.message, Message)
-    await state.set_state(ChatForm.body)
-    await state.update_data(conversation_id=callback_data.conversation_id)
-    await query.answer()
-    await query.message.answer("Write your reply. /cancel stops.")
-
-
-async def body_received(message: Message, state: FSMContext, deps: Deps, actor: User) -> None:
+async def body_received(message: Message, state: FSMContext, caller: Caller, bot: Bot) -> None:
     conversation_id = (await state.get_data())["conversation_id"]
     await state.clear()
-    await send_reply(message, conversation_id, deps, actor)
+    await send_reply(message, conversation_id, caller, bot)
 
 
 def build() -> Router:
@@ -65,5 +54,4 @@ def build() -> Router:
     router.message.register(send_reply, F.text, ~F.text.startswith("/"), replied_conversation)
     router.message.register(body_received, StateFilter(ChatForm.body), F.text,
                             ~F.text.startswith("/"))
-    router.callback_query.register(reply_button, ConversationCb.filter())
     return router

@@ -2,64 +2,48 @@
 
 from __future__ import annotations
 
-from html import escape
-
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
-from bots.telegram.args import rest_after
-from bots.telegram.texts import UsageError
-from domain.deps import Deps
-from domain.models.users import Platform, User
-from domain.services import accounts, moderation
+from bots.core import grammar
+from bots.core.caller import Caller
+from bots.core.verbs import moderation
+from bots.telegram.replies import answer
+from domain.models.users import Platform
+from domain.services import accounts
 
 
-async def _target(message: Message, command: CommandObject, deps: Deps,
-                  name: str) -> tuple[str, str]:
+async def _target(message: Message, command: CommandObject, caller: Caller) -> tuple[str, str]:
     """(user id, reason): replying to someone's message names them; else the first word."""
     replied = message.reply_to_message
     if replied is not None and replied.from_user is not None and not replied.from_user.is_bot:
         person = replied.from_user
-        user = await accounts.platform_user(deps, Platform.TELEGRAM, str(person.id),
+        user = await accounts.platform_user(caller.deps, Platform.TELEGRAM, str(person.id),
                                             person.full_name, person.username)
         return user.id, (command.args or "").strip()
     parts = (command.args or "").split()
-    if not parts:
-        raise UsageError(name, "Name the user: their user ID, or reply to their message.")
-    return parts[0], rest_after(command, 1)
+    return (parts[0] if parts else ""), grammar.rest_after(command.args, 1)
 
 
-async def ban(message: Message, command: CommandObject, deps: Deps, actor: User) -> None:
-    user_id, reason = await _target(message, command, deps, "ban")
-    banned = await moderation.ban(deps, actor.id, user_id, {"reason": reason} if reason else {})
-    await message.answer(f"🚫 {escape(banned.display_name)} is banned "
-                         f"({escape(banned.ban_reason or '')}).")
+async def ban(message: Message, command: CommandObject, caller: Caller, bot: Bot) -> None:
+    user_id, reason = await _target(message, command, caller)
+    await answer(message, bot, await moderation.ban(caller, user_id, reason))
 
 
-async def unban(message: Message, command: CommandObject, deps: Deps, actor: User) -> None:
-    user_id, _ = await _target(message, command, deps, "unban")
-    unbanned = await moderation.unban(deps, actor.id, user_id)
-    await message.answer(f"✅ {escape(unbanned.display_name)} may act again.")
+async def unban(message: Message, command: CommandObject, caller: Caller, bot: Bot) -> None:
+    user_id, _ = await _target(message, command, caller)
+    await answer(message, bot, await moderation.unban(caller, user_id))
 
 
-async def remove(message: Message, command: CommandObject, deps: Deps, actor: User) -> None:
+async def remove(message: Message, command: CommandObject, caller: Caller, bot: Bot) -> None:
     parts = (command.args or "").split()
-    if not parts:
-        raise UsageError("remove", "The challenge ID is missing.")
-    reason = rest_after(command, 1) or "removed by a moderator"
-    removed = await moderation.remove_challenge(deps, actor.id, parts[0], reason)
-    await message.answer(f"⛔ “{escape(removed.title)}” was removed.")
+    await answer(message, bot, await moderation.remove(
+        caller, parts[0] if parts else "", grammar.rest_after(command.args, 1)))
 
 
-async def reports(message: Message, actor: User) -> None:
-    found = await moderation.list_reports(actor.id)
-    if not found:
-        await message.answer("No open reports.")
-        return
-    lines = [f"• {r.target_type} <code>{escape(r.target_id)}</code>: {escape(r.reason[:200])}"
-             f" (report <code>{r.id}</code>)" for r in found[:20]]
-    await message.answer(f"<b>Open reports ({len(found)})</b>\n" + "\n".join(lines))
+async def reports(message: Message, caller: Caller, bot: Bot) -> None:
+    await answer(message, bot, await moderation.reports(caller))
 
 
 def build() -> Router:

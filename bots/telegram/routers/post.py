@@ -3,29 +3,25 @@ here; the domain validates them when the person confirms, and a refused field is
 
 from __future__ import annotations
 
-import re
 from html import escape
 from typing import Any
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bots.core import grammar
+from bots.core.caller import Caller
+from bots.core.grammar import UsageError
+from bots.core.presenters import money
+from bots.core.verbs import posting
 from bots.telegram.callbacks import PostCb
-from bots.telegram.render import challenge_buttons, challenge_card, money
+from bots.telegram.replies import answer_press
 from bots.telegram.states import PostForm
-from domain.deps import Deps
 from domain.errors import ValidationFailed
-from domain.models.users import User
-from domain.money import parse_money
-from domain.services import challenges
-from domain.services.common import load_actor
 
-SKIP = {"skip", "-", "none", "no"}
-_REWARD = re.compile(r"^\s*(?:([\d.,]+)\s*([A-Za-z]{3})|([A-Za-z]{3})\s*([\d.,]+))\s*$")
-_MILESTONE = re.compile(r"^\s*(.+?)\s*[:=\u2013\u2014-]\s*([\d.,]+)\s*$")
 QUESTIONS: dict[State, str] = {
     PostForm.title: "Step 1/6 — the <b>title</b> (3 to 120 characters)?",
     PostForm.description: "Step 2/6 — <b>describe</b> the problem: what is wanted, how you "
@@ -50,45 +46,24 @@ PREVIEW_BUTTONS = InlineKeyboardMarkup(inline_keyboard=[[
     InlineKeyboardButton(text="Cancel", callback_data=PostCb(action="cancel").pack())]])
 
 
-async def begin(message: Message, state: FSMContext, actor: User) -> None:
-    # The domain says now, not six answers later, if this account may not act (banned).
-    await load_actor(actor.id)
+async def begin(message: Message, state: FSMContext, caller: Caller) -> None:
+    await posting.may_post(caller)
     await state.clear()
     await state.set_state(PostForm.title)
     await message.answer("Let's post a challenge. /cancel stops at any time.\n\n"
                          + QUESTIONS[PostForm.title])
 
 
-def _read(step: State, text: str, data: dict[str, Any]) -> dict[str, Any] | str:
-    """The answer as form fields, or a sentence saying how to write it."""
+def _read(step: State, text: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The answer as form fields (the core's grammar raises UsageError if unreadable)."""
     text = text.strip()
     if step in (PostForm.title, PostForm.description, PostForm.category):
         return {STEP_FIELD[step]: text}
     if step == PostForm.tags:
-        return {"tags": [] if text.lower() in SKIP else
-                [t.lstrip("#") for t in re.split(r"[\s,]+", text) if t]}
+        return {"tags": grammar.tags(text)}
     if step == PostForm.reward:
-        found = _REWARD.match(text)
-        if not found:
-            return "Write the reward as an amount and a currency, like 150 USD."
-        number, currency = (found[1], found[2]) if found[1] else (found[4], found[3])
-        amount = parse_money(number, currency)
-        if amount is None:
-            return f"I could not read {escape(number)} as an amount of {currency.upper()}."
-        return {"reward": {"amount": amount, "currency": currency.lower()}}
-    if text.lower() in SKIP:
-        return {"milestones": None}
-    currency = data["reward"]["currency"]
-    plans = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        found = _MILESTONE.match(line)
-        amount = parse_money(found[2], currency) if found else None
-        if not found or amount is None:
-            return f"I could not read “{escape(line.strip())}”; write it as <i>title: amount</i>."
-        plans.append({"title": found[1], "amount": amount})
-    return {"milestones": plans}
+        return {"reward": grammar.reward(text)}
+    return {"milestones": grammar.milestones(text, data["reward"]["currency"])}
 
 
 def preview(data: dict[str, Any]) -> str:
@@ -107,9 +82,10 @@ async def answer_step(message: Message, state: FSMContext) -> None:
     step_name = await state.get_state()
     step = next(s for s in ORDER if s.state == step_name)
     data = await state.get_data()
-    read = _read(step, message.text or "", data)
-    if isinstance(read, str):
-        await message.answer(f"⚠️ {read}\n\n{QUESTIONS[step]}")
+    try:
+        read = _read(step, message.text or "", data)
+    except UsageError as exc:
+        await message.answer(f"⚠️ {escape(exc.problem)}\n\n{QUESTIONS[step]}")
         return
     data = await state.update_data(**read)
     following = [s for s in ORDER[ORDER.index(step) + 1:] if STEP_FIELD[s] not in data]
@@ -128,23 +104,20 @@ def _form(data: dict[str, Any]) -> dict[str, Any]:
     return form
 
 
-async def confirm(query: CallbackQuery, state: FSMContext, deps: Deps, actor: User) -> None:
+async def confirm(query: CallbackQuery, state: FSMContext, caller: Caller, bot: Bot) -> None:
     assert isinstance(query.message, Message)
     data = await state.get_data()
     try:
-        challenge = await challenges.post_challenge(deps, actor.id, _form(data))
+        posted = await posting.post(caller, _form(data))
     except ValidationFailed as exc:
-        field = next(iter(exc.details.get("fields") or {}), "").split(".")[0]
-        step = FIELD_STEP.get(field, PostForm.title)
+        step = FIELD_STEP.get(posting.refused_field(exc.details) or "", PostForm.title)
         await state.set_data({k: v for k, v in data.items() if k != STEP_FIELD[step]})
         await state.set_state(step)
         await query.answer()
         await query.message.answer(f"⚠️ {escape(exc.message)}\n\n{QUESTIONS[step]}")
         return
     await state.clear()
-    await query.answer("Posted")
-    await query.message.edit_text("🎉 Posted!\n\n" + challenge_card(challenge),
-                                  reply_markup=challenge_buttons(challenge))
+    await answer_press(query, bot, posted)
 
 
 async def restart(query: CallbackQuery, state: FSMContext) -> None:

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
-from bots.telegram.args import number_or_text, rest_after, words
-from domain.deps import Deps
-from domain.models.users import User
-from domain.services import reviews
+from bots.core import grammar
+from bots.core.caller import Caller
+from bots.core.verbs import reviews
+from bots.telegram.replies import answer
 
 
-async def review(message: Message, command: CommandObject, deps: Deps, actor: User) -> None:
-    challenge_id, rating = words(command, "review", 2, "The challenge ID or the rating")[:2]
-    posted = await reviews.post_review(deps, actor.id, challenge_id,
-                                       {"rating": number_or_text(rating),
-                                        "text": rest_after(command, 2)})
-    await message.answer(f"⭐ Review posted: {posted.rating}/5. Thank you!")
+async def review(message: Message, command: CommandObject, caller: Caller, bot: Bot) -> None:
+    challenge_id, rating, text = grammar.review(command.args)
+    await answer(message, bot, await reviews.review(caller, challenge_id, rating, text))
 
 
 def build() -> Router:

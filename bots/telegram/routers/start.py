@@ -1,53 +1,40 @@
-"""/start (also with a deep link from a group card), /help, /link CODE, /cancel."""
+"""/start (also with a deep link from a group card), /help, /link [CODE], /cancel."""
 
 from __future__ import annotations
 
-from html import escape
-
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bots.telegram.render import challenge_buttons, challenge_card
-from bots.telegram.texts import UsageError, help_text
-from domain.deps import Deps
-from domain.models.users import Platform, User
-from domain.services import accounts, challenges
+from bots.core.caller import Caller
+from bots.core.results import Reply
+from bots.core.rich import rich
+from bots.core.verbs import account, browse
+from bots.telegram.render import text_of
+from bots.telegram.replies import DEEP_LINK_CHALLENGE, answer
+from bots.telegram.texts import help_text
 
-DEEP_LINK_CHALLENGE = "c_"
 
-
-async def start(message: Message, command: CommandObject, actor: User) -> None:
+async def start(message: Message, command: CommandObject, caller: Caller, bot: Bot) -> None:
     payload = command.args or ""
     if payload.startswith(DEEP_LINK_CHALLENGE):
-        challenge = await challenges.get_challenge(payload[len(DEEP_LINK_CHALLENGE):], actor)
-        await message.answer(challenge_card(challenge), reply_markup=challenge_buttons(challenge))
+        await answer(message, bot, await browse.show(caller, payload[len(DEEP_LINK_CHALLENGE):]))
         return
-    await message.answer(f"Hello, {escape(actor.display_name)}! You have an OpenChance account "
-                         "tied to this Telegram account. Already have a web account? "
-                         "Use /link CODE.\n\n"
-                         + help_text())
+    await message.answer(text_of(account.greet(caller)) + "\n\n" + help_text())
 
 
 async def show_help(message: Message) -> None:
     await message.answer(help_text())
 
 
-async def link(message: Message, command: CommandObject, deps: Deps) -> None:
-    code = (command.args or "").strip()
-    if not code:
-        raise UsageError("link", "The code is missing.")
-    assert message.from_user is not None
-    user = await accounts.redeem_link_code(deps, Platform.TELEGRAM, str(message.from_user.id),
-                                           code)
-    await message.answer(f"🔗 Linked. This Telegram account now acts as "
-                         f"<b>{escape(user.display_name)}</b>.")
+async def link(message: Message, command: CommandObject, caller: Caller, bot: Bot) -> None:
+    await answer(message, bot, await account.link(caller, command.args or ""))
 
 
-async def cancel(message: Message, state: FSMContext) -> None:
+async def cancel(message: Message, state: FSMContext, bot: Bot) -> None:
     await state.clear()
-    await message.answer("Stopped. Nothing more will be asked.")
+    await answer(message, bot, Reply(rich("Stopped. Nothing more will be asked.")))
 
 
 def build() -> Router:

@@ -1,0 +1,127 @@
+"""What reaches a chat platform without being asked: DMs for notifications and chat
+messages (to every account the recipient tied to that platform), and challenge cards in the
+communities that opted in, edited in place when the challenge changes. Written once here;
+each platform only implements ``ChatPlatform``.
+
+Until the durable job queue runs deliveries, ``subscribe`` hears the domain's EventBus and
+runs each delivery in the background (``spawn``)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from bots.core.platform import ChatPlatform
+from bots.core.presenters import card, message_dm, notification_dm, removed_card
+from domain.errors import NotFound
+from domain.events import (
+    ChallengePosted,
+    ChallengeUpdated,
+    EventBus,
+    MessageSent,
+    NotificationCreated,
+)
+from domain.models.challenges import Application, ChallengeState
+from domain.services import accounts, announcements, applications, conversations, notifications
+
+log = logging.getLogger(__name__)
+Spawn = Callable[[Coroutine[Any, Any, Any]], None]
+
+
+class Delivery:
+    def __init__(self, platform: ChatPlatform) -> None:
+        self.platform = platform
+        # Edits of one challenge's cards run one at a time, each reading the newest state, so
+        # a slow older edit can never overwrite a newer card.
+        self._card_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def accounts_of(self, user_id: str) -> list[str]:
+        """The recipient's accounts on this platform (one user may have tied several)."""
+        return [i.external_id for i in await accounts.identities_of(user_id)
+                if i.platform == self.platform.platform]
+
+    async def notify(self, user_id: str, notification_id: str) -> None:
+        people = await self.accounts_of(user_id)
+        if not people:
+            return
+        note = await notifications.notification_for(user_id, notification_id)
+        application: Application | None = None
+        if note.kind == "application.received":
+            found = [a for a in await applications.list_applications(
+                user_id, str(note.data.get("challenge_id"))) if a.id == note.data.get(
+                "application_id")]
+            application = found[0] if found else None
+        reply = notification_dm(note.kind, note.text, note.data, self.platform.commands,
+                                application)
+        for person in people:
+            await self.platform.send_dm(person, reply)
+
+    async def relay_message(self, event: MessageSent) -> None:
+        sender = None
+        for user_id in event.participant_ids:
+            if user_id == event.sender_id:
+                continue
+            people = await self.accounts_of(user_id)
+            if not people:
+                continue
+            found = await conversations.history(user_id, event.conversation_id,
+                                                after_seq=event.seq - 1, limit=1)
+            if sender is None:
+                sender, _ = await accounts.public_profile(event.sender_id)
+            reply = message_dm(sender.display_name, found[0].body if found else "",
+                               event.conversation_id, self.platform.how_to_answer)
+            for person in people:
+                await self.platform.send_dm(person, reply)
+
+    async def announce(self, challenge_id: str) -> None:
+        async with self._card_locks[challenge_id]:
+            challenge, audience = await announcements.audiences(self.platform.platform,
+                                                                challenge_id)
+            shown = card(challenge, in_community=True)
+            for community in audience:
+                ref = await self.platform.post_card(community.external_id, shown)
+                if ref is not None:
+                    await announcements.record(self.platform.platform, community.external_id,
+                                               challenge.id, ref)
+
+    async def refresh_cards(self, challenge_id: str) -> None:
+        async with self._card_locks[challenge_id]:
+            posted = await announcements.of_challenge(self.platform.platform, challenge_id)
+            if not posted:
+                return
+            try:
+                challenge, _ = await announcements.audiences(self.platform.platform,
+                                                             challenge_id)
+            except NotFound:
+                challenge = None
+            shown = (removed_card(challenge_id)
+                     if challenge is None or challenge.state == ChallengeState.REMOVED
+                     else card(challenge, in_community=True))
+            for entry in posted:
+                await self.platform.edit_card(entry.community_external_id, entry.message_ref,
+                                              shown)
+
+
+def subscribe(bus: EventBus, delivery: Delivery, spawn: Spawn, *,
+              remote: bool = False) -> None:
+    """``remote``: also deliver events relayed from other processes (a bot run on its own)."""
+
+    async def on_notification(event: NotificationCreated) -> None:
+        spawn(delivery.notify(event.user_id, event.notification_id))
+
+    async def on_message(event: MessageSent) -> None:
+        spawn(delivery.relay_message(event))
+
+    async def on_posted(event: ChallengePosted) -> None:
+        spawn(delivery.announce(event.challenge_id))
+
+    async def on_updated(event: ChallengeUpdated) -> None:
+        spawn(delivery.refresh_cards(event.challenge_id))
+
+    bus.subscribe(NotificationCreated, on_notification, remote=remote)
+    bus.subscribe(MessageSent, on_message, remote=remote)
+    bus.subscribe(ChallengePosted, on_posted, remote=remote)
+    bus.subscribe(ChallengeUpdated, on_updated, remote=remote)
