@@ -3,14 +3,13 @@ DMs for notifications and chat messages with the buttons that act on them."""
 
 from __future__ import annotations
 
-from domain.money import format_money
-
 from bots.core.actions import Action
 from bots.core.caller import Commands
 from bots.core.results import Button, Card, Reply, Rows, Tone
 from bots.core.rich import Rich, bold, code, italic, lines, rich
 from domain.models.challenges import Application, ApplicationState, Challenge, ChallengeState
 from domain.models.escrow import Escrow, MilestoneState
+from domain.money import format_money
 
 STATE_LABEL = {
     ChallengeState.DRAFT: "📝 draft", ChallengeState.OPEN: "🟢 open",
