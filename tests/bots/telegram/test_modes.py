@@ -95,7 +95,7 @@ async def test_long_polling_process(bot_api: FakeBotApi) -> None:
     try:
         await bot_api.updates.put(_update(1, 6201, "/start"))
         answer = await bot_api.wait_for(
-            lambda c: c.method == "sendMessage" and c.chat_id == 6201, timeout=30)
+            lambda c: c.method == "sendMessage" and c.chat_id == 6201, timeout=90)
         assert "Hello, Pat" in answer.text
         methods = [c.method for c in bot_api.calls]
         assert "deleteWebhook" in methods and "getUpdates" in methods
