@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     telegram_api_url: str | None = None
     discord_bot_token: str | None = None
     discord_api_url: str | None = None
+    discord_application_id: str | None = None
+    discord_public_key: str | None = None
+    # Commands sync to this server only (instantly; for development) instead of globally.
+    discord_guild_id: str | None = None
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
     slack_api_url: str | None = None

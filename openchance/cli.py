@@ -80,6 +80,10 @@ def _bot(args: argparse.Namespace) -> int:
         from bots.telegram.polling import run_polling
 
         return asyncio.run(run_polling(Settings()))
+    if args.platform == "discord":
+        from bots.discord.gateway import run_gateway
+
+        return asyncio.run(run_gateway(Settings()))
     print(f"The {args.platform} bot is not built yet (see README: status).", file=sys.stderr)
     return 2
 
