@@ -3,8 +3,10 @@ messages (to every account the recipient tied to that platform), and challenge c
 communities that opted in, edited in place when the challenge changes. Written once here;
 each platform only implements ``ChatPlatform``.
 
-Until the durable job queue runs deliveries, ``subscribe`` hears the domain's EventBus and
-runs each delivery in the background (``spawn``)."""
+``Delivery.handle(event, key)`` takes one event (what a durable queue's consumer calls); until
+that queue runs deliveries, ``subscribe`` hears the domain's EventBus and runs each delivery
+in the background (``spawn``). An event may be handled twice after a crash: a card already
+recorded for a community is not posted again."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from domain.errors import NotFound
 from domain.events import (
     ChallengePosted,
     ChallengeUpdated,
+    Event,
     EventBus,
     MessageSent,
     NotificationCreated,
@@ -38,6 +41,17 @@ class Delivery:
         # a slow older edit can never overwrite a newer card.
         self._card_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
+    async def handle(self, event: Event, key: str = "") -> None:
+        """One event, whichever way it arrived (``key``: its id in a durable log)."""
+        if isinstance(event, NotificationCreated):
+            await self.notify(event.user_id, event.notification_id)
+        elif isinstance(event, MessageSent):
+            await self.relay_message(event)
+        elif isinstance(event, ChallengePosted):
+            await self.announce(event.challenge_id)
+        elif isinstance(event, ChallengeUpdated):
+            await self.refresh_cards(event.challenge_id)
+
     async def accounts_of(self, user_id: str) -> list[str]:
         """The recipient's accounts on this platform (one user may have tied several)."""
         return [i.external_id for i in await accounts.identities_of(user_id)
@@ -47,7 +61,10 @@ class Delivery:
         people = await self.accounts_of(user_id)
         if not people:
             return
-        note = await notifications.notification_for(user_id, notification_id)
+        try:
+            note = await notifications.notification_for(user_id, notification_id)
+        except NotFound:
+            return  # deleted since (the account went away)
         application: Application | None = None
         if note.kind == "application.received":
             found = [a for a in await applications.list_applications(
@@ -80,8 +97,10 @@ class Delivery:
         async with self._card_locks[challenge_id]:
             challenge, audience = await announcements.audiences(self.platform.platform,
                                                                 challenge_id)
+            posted = {a.community_external_id for a in await announcements.of_challenge(
+                self.platform.platform, challenge_id)}
             shown = card(challenge, in_community=True)
-            for community in audience:
+            for community in (c for c in audience if c.external_id not in posted):
                 ref = await self.platform.post_card(community.external_id, shown)
                 if ref is not None:
                     await announcements.record(self.platform.platform, community.external_id,
@@ -109,19 +128,8 @@ def subscribe(bus: EventBus, delivery: Delivery, spawn: Spawn, *,
               remote: bool = False) -> None:
     """``remote``: also deliver events relayed from other processes (a bot run on its own)."""
 
-    async def on_notification(event: NotificationCreated) -> None:
-        spawn(delivery.notify(event.user_id, event.notification_id))
+    async def on_event(event: Event) -> None:
+        spawn(delivery.handle(event))
 
-    async def on_message(event: MessageSent) -> None:
-        spawn(delivery.relay_message(event))
-
-    async def on_posted(event: ChallengePosted) -> None:
-        spawn(delivery.announce(event.challenge_id))
-
-    async def on_updated(event: ChallengeUpdated) -> None:
-        spawn(delivery.refresh_cards(event.challenge_id))
-
-    bus.subscribe(NotificationCreated, on_notification, remote=remote)
-    bus.subscribe(MessageSent, on_message, remote=remote)
-    bus.subscribe(ChallengePosted, on_posted, remote=remote)
-    bus.subscribe(ChallengeUpdated, on_updated, remote=remote)
+    for kind in (NotificationCreated, MessageSent, ChallengePosted, ChallengeUpdated):
+        bus.subscribe(kind, on_event, remote=remote)

@@ -128,3 +128,16 @@ async def test_unreachable_people_and_communities_are_skipped(chat: Chat, deps) 
     await applying.apply(solver, challenge_id, "me")
     await chat.settle()
     assert not chat.platform.cards and not chat.platform.dms
+
+
+async def test_an_event_handled_twice_posts_one_card(chat: Chat, deps) -> None:
+    owner = await chat.person("o3", "Owner")
+    chat.platform.admins.add(("777", "o3"))
+    await communities.announcements(owner, chat.platform, GUILD_CHANNEL, on=True)
+    challenge_id = (await posting.post(owner, challenge_data())).card.challenge_id
+    await chat.settle()
+    from bots.core.delivery import Delivery
+    from domain.events import ChallengePosted
+
+    await Delivery(chat.platform).handle(ChallengePosted(challenge_id=challenge_id), "1-0")
+    assert len(chat.platform.cards) == 1
