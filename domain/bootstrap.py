@@ -5,11 +5,14 @@ from __future__ import annotations
 import secrets
 
 from domain.adapters.offline_gateway import OfflineGateway
+from domain.adapters.outbox_mailer import OutboxMailer
 from domain.deps import Deps
 from domain.events import EventBus
+from domain.models.users import User
 from domain.notifier import subscribe_notifier
 from domain.passwords import make_hasher
-from domain.ports import PaymentGateway
+from domain.ports import Mailer, PaymentGateway
+from domain.services.offline_delivery import subscribe_offline_delivery
 from domain.settings import Settings
 
 
@@ -21,6 +24,14 @@ def _payment_gateway(settings: Settings, public_url: str) -> PaymentGateway:
 
     return StripeGateway(settings.stripe_secret_key, payee_account=payee_account_ref,
                          public_url=public_url, api_base=settings.stripe_api_base)
+
+
+def _mailer(settings: Settings) -> Mailer:
+    if not settings.smtp_url:
+        return OutboxMailer()
+    from domain.adapters.smtp_mailer import SmtpMailer
+
+    return SmtpMailer(settings.smtp_url)
 
 
 def build_deps(settings: Settings, gateway: PaymentGateway | None = None) -> Deps:
@@ -36,6 +47,9 @@ def build_deps(settings: Settings, gateway: PaymentGateway | None = None) -> Dep
         # this process's own, so nothing outside it can forge a "payment".
         webhook_secret=settings.stripe_webhook_secret or (
             None if settings.stripe_secret_key else f"whsec_sim_{secrets.token_hex(24)}"),
+        mailer=_mailer(settings),
     )
+    User.moderators_need_2fa = settings.require_moderator_2fa
     subscribe_notifier(deps)
+    subscribe_offline_delivery(deps)
     return deps

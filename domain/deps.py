@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from argon2 import PasswordHasher
 
 from domain.events import EventBus
-from domain.ports import PaymentGateway
+from domain.ports import Mailer, PaymentGateway, Presence
 
 
 @dataclass
@@ -20,4 +20,7 @@ class Deps:
     # Secret that signs the payment provider's webhooks (Stripe's, or the offline gateway's own).
     webhook_secret: str | None = None
     password_hasher: PasswordHasher = field(default_factory=PasswordHasher)
+    # Accounts and offline delivery (issue 15): SMTP or the store's outbox; who is online.
+    mailer: Mailer | None = None
+    presence: Presence | None = None
     extras: dict[str, object] = field(default_factory=dict)

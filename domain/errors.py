@@ -22,6 +22,18 @@ class Unauthorized(DomainError):
     code = "unauthorized"
 
 
+class TwoFactorRequired(Unauthorized):
+    """The password was right; the account also wants its one-time code (``otp``)."""
+
+    code = "two_factor_required"
+
+
+class TooManyAttempts(DomainError):
+    """Too many wrong codes in a row; answered 429 until ``retry_after`` seconds pass."""
+
+    code = "rate_limited"
+
+
 class Forbidden(DomainError):
     code = "forbidden"
 
@@ -42,3 +54,9 @@ class GatewayFailed(DomainError):
     """The payment gateway refused or failed; nothing was recorded as moved."""
 
     code = "payment_failed"
+
+
+class MailFailed(DomainError):
+    """The mail server refused or could not be reached; the mail was not sent."""
+
+    code = "mail_failed"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -41,3 +42,34 @@ class PaymentGateway(Protocol):
     async def escrow_of_payment(self, *, payment_ref: str) -> str | None:
         """Our escrow id for one of the provider's payments (events that do not name it)."""
         ...
+
+
+@dataclass(frozen=True)
+class Email:
+    """One mail, already rendered: a plain-text body and an HTML alternative."""
+
+    to: str
+    subject: str
+    text: str
+    html: str
+    # Extra headers, e.g. List-Unsubscribe for notification mails.
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+class Mailer(Protocol):
+    """Sends mail: SMTP (SMTP_URL) in production, the store's outbox when embedded."""
+
+    async def send(self, email: Email) -> None:
+        """Raise ``MailFailed`` (domain/errors.py) when the mail could not be handed over."""
+        ...
+
+    @property
+    def kept_locally(self) -> bool:
+        """True when mails are kept in the local outbox instead of leaving the machine."""
+        ...
+
+
+class Presence(Protocol):
+    """Who has a live socket now (the realtime layer's presence, in process or in Redis)."""
+
+    async def online(self, user_ids: Iterable[str]) -> dict[str, bool]: ...

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = None
     slack_api_url: str | None = None
     openchance_public_url: str | None = None
+    # Unset: mails are kept in the store and shown at /outbox (embedded).
+    smtp_url: str | None = None
+    require_moderator_2fa: bool = False
 
     # "cheapest" only for test runs: it makes hashing free, and verifying any hash still works.
     password_hash_profile: Literal["default", "cheapest"] = "default"
@@ -50,4 +53,6 @@ class Settings(BaseSettings):
             parts.append("Socket.IO fan-out, presence and rate limits (in-process)")
         if not self.stripe_secret_key:
             parts.append("payments (offline gateway, simulated)")
+        if not self.smtp_url:
+            parts.append("email (kept in the local outbox at /outbox, not sent)")
         return parts

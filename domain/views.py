@@ -50,6 +50,9 @@ class UserPrivate(UserPublic):
     email: str | None
     banned: bool
     ban_reason: str | None
+    email_verified: bool = False
+    two_factor_enabled: bool = False
+    locale: str = "en"
 
 
 class ModeratedUserOut(UserPublic):
@@ -205,6 +208,27 @@ class EscrowOut(Out):
     dispute: DisputeOut | None
     created_at: datetime
     updated_at: datetime
+
+
+class SessionOut(Out):
+    """One signed-in device; ``current`` is the session making the request."""
+
+    id: str
+    device: str
+    created_at: datetime
+    last_used_at: datetime
+    expires_at: datetime | None
+    current: bool = False
+
+
+class AuditEntryOut(Out):
+    id: str
+    actor_id: str = Field(description='a user id, or "console" for the command line')
+    action: str
+    target_type: str
+    target_id: str
+    details: dict[str, Any]
+    at: datetime
 
 
 class PayoutAccountOut(Out):

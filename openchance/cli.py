@@ -105,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     seed = commands.add_parser("seed", help="add demo data to the MongoDB at MONGODB_URL")
     seed.add_argument("--demo", action="store_true", required=True)
     seed.set_defaults(run=lambda _: asyncio.run(_seed()))
+    from openchance.admin import add_admin_parser
+
+    add_admin_parser(commands)
     return parser
 
 

@@ -12,10 +12,12 @@ from collections.abc import AsyncIterator
 
 from domain.deps import Deps
 from domain.services.escrow_settlement import auto_refund_stale
+from domain.services.offline_delivery import deliver_due_digests
 
 log = logging.getLogger(__name__)
 FIRST_RUN_DELAY_SECONDS = 5.0
 JOB_INTERVAL_SECONDS = 300.0
+DIGEST_INTERVAL_SECONDS = 60.0
 
 
 async def run_periodic_jobs(deps: Deps, interval: float = JOB_INTERVAL_SECONDS,
@@ -33,14 +35,29 @@ async def run_periodic_jobs(deps: Deps, interval: float = JOB_INTERVAL_SECONDS,
         await asyncio.sleep(interval)
 
 
+async def run_digest_jobs(deps: Deps, interval: float = DIGEST_INTERVAL_SECONDS) -> None:
+    """Mail digests of what people missed while away (domain/services/offline_delivery.py)."""
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            sent = await deliver_due_digests(deps)
+            if sent:
+                log.info("mailed %d digest(s) of missed messages and notifications", sent)
+        except Exception:
+            log.exception("the digest job failed; retrying in %s s", interval)
+
+
 @contextlib.asynccontextmanager
 async def in_process_jobs(deps: Deps, interval: float = JOB_INTERVAL_SECONDS,
                           first_delay: float = FIRST_RUN_DELAY_SECONDS) -> AsyncIterator[None]:
-    task = asyncio.create_task(run_periodic_jobs(deps, interval, first_delay),
-                               name="openchance-jobs")
+    tasks = [asyncio.create_task(run_periodic_jobs(deps, interval, first_delay),
+                                 name="openchance-jobs"),
+             asyncio.create_task(run_digest_jobs(deps), name="openchance-digests")]
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

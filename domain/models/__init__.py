@@ -1,9 +1,12 @@
 """Beanie documents of the domain, and the list that storage registers."""
 
+from domain.models.account_tokens import AccountToken
+from domain.models.alerts import NotificationPreferences, PendingAlert
 from domain.models.announcements import Announcement
 from domain.models.challenges import Application, Challenge
 from domain.models.chat import Conversation, Message, Notification
 from domain.models.escrow import Escrow, PaymentOperation, Submission
+from domain.models.mail import OutboxMail
 from domain.models.payment_events import StripeEvent
 from domain.models.payouts import PayoutAccount
 from domain.models.social import AuditEntry, Community, Report, Review
@@ -16,6 +19,7 @@ ALL_DOCUMENTS = (
     Review, Report, AuditEntry, Community,
     Conversation, Message, Notification,
     Announcement,
+    AccountToken, OutboxMail, NotificationPreferences, PendingAlert,
 )
 
 __all__ = [d.__name__ for d in ALL_DOCUMENTS] + ["ALL_DOCUMENTS"]

@@ -1,24 +1,40 @@
-"""Accounts: registration, login, bearer tokens, profiles, platform identities and link codes."""
+"""Accounts: registration, login, bearer tokens, profiles, platform identities and link codes.
+
+Sessions live in sessions.py, mailed links in email_addresses.py and password_reset.py, the
+second factor in two_factor.py."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from argon2.exceptions import InvalidHashError, VerificationError
 from pymongo.errors import DuplicateKeyError
 
 from domain.deps import Deps
-from domain.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
+from domain.errors import (
+    Conflict,
+    Forbidden,
+    MailFailed,
+    NotFound,
+    TwoFactorRequired,
+    Unauthorized,
+    ValidationFailed,
+)
 from domain.events import UserRegistered
 from domain.models.common import utcnow
 from domain.models.social import Review
-from domain.models.users import AuthToken, LinkCode, Platform, PlatformIdentity, User
+from domain.models.users import LinkCode, Platform, PlatformIdentity, User
+from domain.password_policy import check_password
+from domain.passwords import hash_password, verify_password
+from domain.services import sessions, two_factor
 from domain.services.common import get_or_404, load_actor, parse, parse_platform, update_where
 from domain.services.inputs import LoginInput, ProfileInput, RegisterInput
+
+log = logging.getLogger(__name__)
 
 LINK_CODE_TTL = timedelta(minutes=15)
 _LINK_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -28,62 +44,62 @@ def _sha256(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-async def _issue_token(user_id: str) -> str:
-    token = secrets.token_urlsafe(32)
-    await AuthToken(token_hash=_sha256(token), user_id=user_id).insert()
-    return token
-
-
-async def register(deps: Deps, data: Mapping[str, Any]) -> tuple[str, User]:
+async def register(deps: Deps, data: Mapping[str, Any],
+                   device: str | None = None) -> tuple[str, User]:
     form = parse(RegisterInput, data)
-    user = User(email=form.email, password_hash=deps.password_hasher.hash(form.password),
-                display_name=form.display_name)
+    check_password(form.password, [form.email, form.display_name])
+    user = User(email=form.email, display_name=form.display_name,
+                password_hash=await hash_password(deps.password_hasher, form.password))
     try:
         await user.insert()
     except DuplicateKeyError:
         raise Conflict("an account with this email already exists") from None
     await PlatformIdentity(platform=Platform.WEB, external_id=user.id, user_id=user.id).insert()
     await deps.bus.publish(UserRegistered(user_id=user.id))
-    return await _issue_token(user.id), user
+    from domain.services.email_addresses import send_verification
+
+    try:
+        await send_verification(deps, user)
+    except MailFailed as exc:  # the account exists; the user can ask for the mail again
+        log.warning("verification mail to user %s failed: %s", user.id, exc)
+    return await sessions.open_session(user.id, device), user
 
 
-async def login(deps: Deps, data: Mapping[str, Any]) -> tuple[str, User]:
+async def login(deps: Deps, data: Mapping[str, Any],
+                device: str | None = None) -> tuple[str, User]:
     form = parse(LoginInput, data)
     user = await User.find_one({"email": form.email})
     # Verifying against a throw-away hash when the email is unknown keeps the time the same.
-    stored = user.password_hash if user and user.password_hash else _dummy_hash(deps)
-    try:
-        deps.password_hasher.verify(stored, form.password)
-    except (VerificationError, InvalidHashError):
-        raise Unauthorized("wrong email or password") from None
-    if user is None or user.password_hash is None:
+    stored = user.password_hash if user and user.password_hash else await _dummy_hash(deps)
+    matches = await verify_password(deps.password_hasher, stored, form.password)
+    if not matches or user is None or user.password_hash is None:
         raise Unauthorized("wrong email or password")
     if user.banned:
         raise Forbidden("this account is banned", reason=user.ban_reason)
-    return await _issue_token(user.id), user
+    if user.two_factor_enabled:
+        if form.otp is None:
+            raise TwoFactorRequired("enter the code from your authenticator app (or a "
+                                    "recovery code) as otp")
+        await two_factor.check_code(user, form.otp)
+    return await sessions.open_session(user.id, device), user
 
 
-def _dummy_hash(deps: Deps) -> str:
+async def _dummy_hash(deps: Deps) -> str:
     cached = deps.extras.get("dummy_password_hash")
     if not isinstance(cached, str):
-        cached = deps.password_hasher.hash("not-a-real-password")
+        cached = await hash_password(deps.password_hasher, "not-a-real-password")
         deps.extras["dummy_password_hash"] = cached
     return cached
 
 
 async def authenticate(token: Any) -> User:
-    """The user a bearer token belongs to; revoked, unknown or banned tokens are refused."""
-    if not isinstance(token, str) or not 10 <= len(token) <= 200:
-        raise Unauthorized("missing or malformed token")
-    record = await AuthToken.find_one({"token_hash": _sha256(token), "revoked_at": None})
-    if record is None:
-        raise Unauthorized("invalid or revoked token")
+    """The user a bearer token belongs to; revoked, expired, unknown or banned are refused."""
+    record = await sessions.session_of(token)
     return await load_actor(record.user_id)
 
 
 async def logout(token: str) -> None:
-    await update_where(AuthToken, {"token_hash": _sha256(token), "revoked_at": None},
-                       {"$set": {"revoked_at": utcnow()}})
+    await sessions.logout(token)
 
 
 async def update_profile(deps: Deps, actor_id: str, data: Mapping[str, Any]) -> User:

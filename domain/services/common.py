@@ -41,7 +41,7 @@ async def load_actor(actor_id: Any) -> User:
     if not isinstance(actor_id, str) or not actor_id:
         raise Unauthorized("sign in first")
     user = await User.get(actor_id)
-    if user is None:
+    if user is None or user.deleted_at is not None:
         raise Unauthorized("unknown user")
     if user.banned:
         raise Forbidden("this account is banned", reason=user.ban_reason)
@@ -50,6 +50,9 @@ async def load_actor(actor_id: Any) -> User:
 
 async def require_moderator(actor_id: Any) -> User:
     actor = await load_actor(actor_id)
+    if actor.has_moderator_role and not actor.is_moderator:
+        raise Forbidden("moderators must turn on two-factor authentication first",
+                        reason="two_factor_setup_required")
     if not actor.is_moderator:
         raise Forbidden("moderators only")
     return actor

@@ -64,6 +64,9 @@ class RegisterInput(StrictInput):
 class LoginInput(StrictInput):
     email: Email
     password: Annotated[str, StringConstraints(strict=True, min_length=1, max_length=256)]
+    # The TOTP or recovery code, for accounts with two-factor authentication.
+    otp: Annotated[str, StringConstraints(strict=True, strip_whitespace=True, min_length=1,
+                                          max_length=20)] | None = None
 
 
 class ProfileInput(StrictInput):

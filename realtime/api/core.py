@@ -102,6 +102,9 @@ class ApiRoutes:
     def patch(self, path: str, **meta: Any) -> Callable[[Handler], Handler]:
         return self.route("PATCH", path, **meta)
 
+    def put(self, path: str, **meta: Any) -> Callable[[Handler], Handler]:
+        return self.route("PUT", path, **meta)
+
     def delete(self, path: str, **meta: Any) -> Callable[[Handler], Handler]:
         return self.route("DELETE", path, **meta)
 
@@ -139,21 +142,27 @@ def setup_api(app: web.Application) -> None:
     from realtime.api import (
         middlewares,
         openapi,
+        routes_account_data,
+        routes_account_security,
         routes_accounts,
+        routes_admin,
         routes_applications,
         routes_challenges,
         routes_chat,
         routes_moderation,
     )
+    from realtime.outbox_page import setup_outbox_page
 
     app[API_ROUTES] = []
     app[API_CACHE] = {}
     setup_listing_cache(app, app[DEPS].bus, several_nodes=bool(app[SETTINGS].redis_url))
     app.middlewares.extend(middlewares.API_MIDDLEWARES)
     middlewares.setup_rate_limiter(app)
-    for module in (routes_accounts, routes_challenges, routes_applications, routes_chat,
-                   routes_moderation, openapi):
+    for module in (routes_accounts, routes_account_security, routes_account_data, routes_admin,
+                   routes_challenges, routes_applications, routes_chat, routes_moderation,
+                   openapi):
         add_api_routes(app, module.routes)
+    setup_outbox_page(app)
 
 
 # ---- request helpers ------------------------------------------------------------------------

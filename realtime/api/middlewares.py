@@ -20,7 +20,9 @@ from domain.errors import (
     DomainError,
     Forbidden,
     GatewayFailed,
+    MailFailed,
     NotFound,
+    TooManyAttempts,
     Unauthorized,
     ValidationFailed,
 )
@@ -75,7 +77,7 @@ class RateLimited(Exception):
 
 _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     (ValidationFailed, 400), (Unauthorized, 401), (Forbidden, 403), (NotFound, 404),
-    (Conflict, 409), (GatewayFailed, 502),
+    (Conflict, 409), (GatewayFailed, 502), (TooManyAttempts, 429), (MailFailed, 502),
 )
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
 
@@ -91,6 +93,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except DomainError as exc:
         status = _domain_status(exc)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if status == 429:
+            headers = {"Retry-After": str(exc.details.get("retry_after", 60))}
         return json_error(status, exc.code, exc.message, headers=headers,
                           fields=exc.details.get("fields") if status == 400 else None)
     except MalformedJson as exc:
@@ -114,7 +118,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
 
 
 CORS_ALLOWED_HEADERS = "Authorization, Content-Type"
-CORS_METHODS = "GET, POST, PATCH, DELETE, OPTIONS"
+CORS_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
 
 
 @api_only

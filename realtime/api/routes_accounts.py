@@ -25,14 +25,17 @@ routes = ApiRoutes(tag="accounts")
              status=201)
 async def register(request: web.Request) -> web.Response:
     """Create an account and sign in."""
-    token, user = await accounts.register(deps_of(request), await read_json(request))
+    token, user = await accounts.register(deps_of(request), await read_json(request),
+                                          device=request.headers.get("User-Agent"))
     return json_ok({"token": token, "user": render(UserPrivate, user)}, status=201)
 
 
 @routes.post("/auth/login", auth="none", limit="auth", body=LoginInput, response=AuthOut)
 async def login(request: web.Request) -> web.Response:
-    """Sign in with email and password; answers a new bearer token."""
-    token, user = await accounts.login(deps_of(request), await read_json(request))
+    """Sign in with email and password (and ``otp`` when two-factor is on); answers a new
+    bearer token. Two-factor on and no ``otp``: 401 with code ``two_factor_required``."""
+    token, user = await accounts.login(deps_of(request), await read_json(request),
+                                       device=request.headers.get("User-Agent"))
     return json_ok({"token": token, "user": render(UserPrivate, user)})
 
 

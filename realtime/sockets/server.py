@@ -67,6 +67,8 @@ def setup_sockets(app: web.Application, options: SocketOptions | None = None) ->
     sio.attach(app)
     node_id = uuid.uuid4().hex[:12]
     live = LiveState(open_ephemeral_store(settings.redis_url), sio.emit, options, node_id)
+    if deps.presence is None:  # offline delivery asks who is online (domain.ports.Presence)
+        deps.presence = live.store
     events = SocketEvents(sio, deps, live, options)
 
     async def emit(event: str, data: dict[str, Any], room: str | list[str]) -> None:

@@ -28,25 +28,25 @@ async def test_register_login_authenticate_logout(deps) -> None:
 
 
 async def test_duplicate_email_and_wrong_password(deps) -> None:
-    await accounts.register(deps, {"email": "a@b.io", "password": "password1",
+    await accounts.register(deps, {"email": "a@b.io", "password": "plum orchard 7",
                                    "display_name": "A"})
     with pytest.raises(Conflict):
-        await accounts.register(deps, {"email": "A@B.io", "password": "password2",
+        await accounts.register(deps, {"email": "A@B.io", "password": "plum orchard 8",
                                        "display_name": "B"})
     with pytest.raises(Unauthorized):
         await accounts.login(deps, {"email": "a@b.io", "password": "wrong-password"})
     with pytest.raises(Unauthorized):
-        await accounts.login(deps, {"email": "nobody@b.io", "password": "password1"})
+        await accounts.login(deps, {"email": "nobody@b.io", "password": "plum orchard 7"})
 
 
 @pytest.mark.parametrize("data", [
     {},
-    {"email": "not-an-email", "password": "password1", "display_name": "A"},
+    {"email": "not-an-email", "password": "plum orchard 7", "display_name": "A"},
     {"email": "a@b.io", "password": "short", "display_name": "A"},
-    {"email": "a@b.io", "password": "password1", "display_name": ""},
-    {"email": "a@b.io", "password": "password1", "display_name": "x" * 61},
-    {"email": 5, "password": "password1", "display_name": "A"},
-    {"email": "a@b.io", "password": "password1", "display_name": "A", "role": "admin"},
+    {"email": "a@b.io", "password": "plum orchard 7", "display_name": ""},
+    {"email": "a@b.io", "password": "plum orchard 7", "display_name": "x" * 61},
+    {"email": 5, "password": "plum orchard 7", "display_name": "A"},
+    {"email": "a@b.io", "password": "plum orchard 7", "display_name": "A", "role": "admin"},
 ])
 async def test_register_refuses_bad_input(deps, data) -> None:
     with pytest.raises(ValidationFailed):
@@ -56,13 +56,13 @@ async def test_register_refuses_bad_input(deps, data) -> None:
 
 async def test_banned_user_cannot_login_or_use_token(deps, users: Users) -> None:
     mod = await users.make("mod", role="moderator")
-    token, user = await accounts.register(deps, {"email": "z@b.io", "password": "password1",
+    token, user = await accounts.register(deps, {"email": "z@b.io", "password": "plum orchard 7",
                                                  "display_name": "Z"})
     await moderation.ban(deps, mod.id, user.id, {"reason": "spam"})
     with pytest.raises(Forbidden):
         await accounts.authenticate(token)
     with pytest.raises(Forbidden):
-        await accounts.login(deps, {"email": "z@b.io", "password": "password1"})
+        await accounts.login(deps, {"email": "z@b.io", "password": "plum orchard 7"})
 
 
 async def test_profile_update(deps, users: Users) -> None:

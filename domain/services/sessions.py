@@ -1,0 +1,107 @@
+"""Sessions: one bearer token per signed-in device, expiring when unused, refreshable, listed
+with device and last use, revocable one by one or all at once."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from domain.errors import NotFound, Unauthorized
+from domain.models.common import utcnow
+from domain.models.users import AuthToken
+from domain.services.common import load_actor, update_where
+
+# A session nobody used for this long ends; however much it is used, it ends after MAX.
+IDLE_LIFETIME = timedelta(days=30)
+MAX_LIFETIME = timedelta(days=180)
+# last_used_at is written at most this often per session (not on every request).
+TOUCH_EVERY = timedelta(minutes=1)
+MAX_DEVICE = 120
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def describe_device(user_agent: str | None) -> str:
+    """A short name for the client that signed in (from its User-Agent, or a bot's name)."""
+    text = " ".join((user_agent or "").split())
+    return text[:MAX_DEVICE] if text else "unknown device"
+
+
+def _expiry(created_at: datetime, now: datetime) -> datetime:
+    return min(now + IDLE_LIFETIME, created_at + MAX_LIFETIME)
+
+
+async def open_session(user_id: str, device: str | None = None) -> str:
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    await AuthToken(token_hash=token_hash(token), user_id=user_id,
+                    device=describe_device(device), created_at=now, last_used_at=now,
+                    expires_at=_expiry(now, now)).insert()
+    return token
+
+
+async def session_of(token: Any) -> AuthToken:
+    """The live session a bearer token names (used recently enough, not revoked)."""
+    if not isinstance(token, str) or not 10 <= len(token) <= 200:
+        raise Unauthorized("missing or malformed token")
+    record = await AuthToken.find_one({"token_hash": token_hash(token), "revoked_at": None})
+    if record is None:
+        raise Unauthorized("invalid or revoked token")
+    now = utcnow()
+    if record.expires_at is not None and record.expires_at <= now:
+        raise Unauthorized("this session expired; sign in again", reason="expired")
+    if now - record.last_used_at >= TOUCH_EVERY:
+        touched = await update_where(
+            AuthToken, {"_id": record.id, "revoked_at": None},
+            {"$set": {"last_used_at": now, "expires_at": _expiry(record.created_at, now)}})
+        record = touched or record
+    return record
+
+
+async def refresh(token: Any) -> tuple[str, str]:
+    """A new token for the same session (the old one stops working); returns (token, user)."""
+    record = await session_of(token)
+    new_token = secrets.token_urlsafe(32)
+    now = utcnow()
+    rotated = await update_where(
+        AuthToken, {"_id": record.id, "token_hash": record.token_hash, "revoked_at": None},
+        {"$set": {"token_hash": token_hash(new_token), "last_used_at": now,
+                  "expires_at": _expiry(record.created_at, now)}})
+    if rotated is None:
+        raise Unauthorized("this session was refreshed or revoked meanwhile")
+    return new_token, record.user_id
+
+
+async def list_sessions(actor_id: str) -> list[AuthToken]:
+    actor = await load_actor(actor_id)
+    found = await AuthToken.find({"user_id": actor.id, "revoked_at": None}).to_list()
+    now = utcnow()
+    live = [s for s in found if s.expires_at is None or s.expires_at > now]
+    return sorted(live, key=lambda s: s.last_used_at, reverse=True)
+
+
+async def revoke_session(actor_id: str, session_id: str) -> None:
+    actor = await load_actor(actor_id)
+    revoked = await update_where(AuthToken, {"_id": session_id, "user_id": actor.id,
+                                             "revoked_at": None},
+                                 {"$set": {"revoked_at": utcnow()}})
+    if revoked is None:
+        raise NotFound("session not found")
+
+
+async def revoke_all(user_id: str, keep_session_id: str | None = None) -> int:
+    """End every session of ``user_id`` (but ``keep_session_id``); returns how many."""
+    condition: dict[str, Any] = {"user_id": user_id, "revoked_at": None}
+    if keep_session_id is not None:
+        condition["_id"] = {"$ne": keep_session_id}
+    result = await AuthToken.find(condition).update({"$set": {"revoked_at": utcnow()}})
+    return int(getattr(result, "modified_count", 0) or 0)
+
+
+async def logout(token: str) -> None:
+    await update_where(AuthToken, {"token_hash": token_hash(token), "revoked_at": None},
+                       {"$set": {"revoked_at": utcnow()}})
