@@ -12,7 +12,7 @@ from typing import Any
 from beanie import Document
 
 from domain.deps import Deps
-from domain.errors import Conflict, DomainError, Unauthorized
+from domain.errors import Conflict, DomainError, ValidationFailed
 from domain.models.account_tokens import AccountToken
 from domain.models.alerts import NotificationPreferences, PendingAlert
 from domain.models.challenges import Application, ApplicationState, Challenge, ChallengeState
@@ -105,7 +105,7 @@ async def delete_account(deps: Deps, actor_id: str, data: Mapping[str, Any]) -> 
     form = parse(PasswordConfirmInput, data)
     if user.password_hash is None or not await verify_password(
             deps.password_hasher, user.password_hash, form.password):
-        raise Unauthorized("wrong password", reason="wrong_password")
+        raise ValidationFailed("wrong password", fields={"password": "wrong password"})
     held = await _money_held(user.id)
     if held is not None:
         raise Conflict("money is still held in escrow for one of your challenges "

@@ -9,7 +9,7 @@ from typing import Any
 from pymongo.errors import DuplicateKeyError
 
 from domain.deps import Deps
-from domain.errors import Conflict, Unauthorized, ValidationFailed
+from domain.errors import Conflict, ValidationFailed
 from domain.models.account_tokens import TokenPurpose
 from domain.models.users import User
 from domain.passwords import verify_password
@@ -75,7 +75,7 @@ async def request_change(deps: Deps, actor_id: str, data: Mapping[str, Any]) -> 
     form = parse(ChangeEmailInput, data)
     if user.password_hash is None or not await verify_password(
             deps.password_hasher, user.password_hash, form.password):
-        raise Unauthorized("wrong password")
+        raise ValidationFailed("wrong password", fields={"password": "wrong password"})
     if form.email == user.email:
         raise ValidationFailed("this is already your email", fields={"email": "unchanged"})
     if await User.find_one({"email": form.email}) is not None:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from domain.deps import Deps
-from domain.errors import MailFailed, Unauthorized
+from domain.errors import MailFailed, ValidationFailed
 from domain.models.account_tokens import TokenPurpose
 from domain.models.users import User
 from domain.password_policy import check_password
@@ -62,7 +62,8 @@ async def change(deps: Deps, actor_id: str, data: Mapping[str, Any],
     form = parse(ChangePasswordInput, data)
     if user.password_hash is None or not await verify_password(
             deps.password_hasher, user.password_hash, form.current_password):
-        raise Unauthorized("the current password is wrong", reason="wrong_password")
+        raise ValidationFailed("the current password is wrong",
+                               fields={"current_password": "wrong password"})
     check_password(form.password, [user.email or "", user.display_name])
     updated = await update_where(User, {"_id": user.id}, {"$set": {
         "password_hash": await hash_password(deps.password_hasher, form.password)}})

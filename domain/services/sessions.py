@@ -25,9 +25,22 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# Checked in order: Edge and Chrome also say "Safari", Android also says "Linux".
+_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
+             ("Chrome/", "Chrome"), ("Safari/", "Safari"))
+_SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"),
+            ("Windows", "Windows"), ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"),
+            ("Linux", "Linux"))
+
+
 def describe_device(user_agent: str | None) -> str:
-    """A short name for the client that signed in (from its User-Agent, or a bot's name)."""
+    """A short name for the client that signed in: "Firefox on Windows" for a browser, else
+    its User-Agent as sent (an app, a script), shortened."""
     text = " ".join((user_agent or "").split())
+    browser = next((name for marker, name in _BROWSERS if marker in text), None)
+    system = next((name for marker, name in _SYSTEMS if marker in text), None)
+    if browser and system:
+        return f"{browser} on {system}"
     return text[:MAX_DEVICE] if text else "unknown device"
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import pyotp
 
 from domain.deps import Deps
-from domain.errors import Conflict, TooManyAttempts, Unauthorized
+from domain.errors import Conflict, TooManyAttempts, Unauthorized, ValidationFailed
 from domain.models.common import utcnow
 from domain.models.users import User
 from domain.services.account_inputs import CodeInput
@@ -74,8 +74,8 @@ async def enable(deps: Deps, actor_id: str, data: Mapping[str, Any]) -> list[str
     step = _matching_step(secret, form.code, time.time())
     if step is None:
         await _count_failure(user)
-        raise Unauthorized("wrong code; check the time on your phone and try again",
-                           reason="wrong_code")
+        raise ValidationFailed("wrong code; check the time on your phone and try again",
+                               fields={"code": "wrong code"})
     codes = [_new_recovery_code() for _ in range(RECOVERY_CODES)]
     enabled = await update_where(
         User, {"_id": user.id, "totp_pending_secret": secret, "totp_secret": None},
@@ -92,7 +92,11 @@ async def disable(deps: Deps, actor_id: str, data: Mapping[str, Any]) -> None:
     form = parse(CodeInput, data)
     if not user.two_factor_enabled:
         raise Conflict("two-factor authentication is not on")
-    await check_code(user, form.code)
+    try:
+        await check_code(user, form.code)
+    except Unauthorized:  # signed in already: a wrong field, not a bad session
+        raise ValidationFailed("wrong or already used code",
+                               fields={"code": "wrong code"}) from None
     await update_where(User, {"_id": user.id},
                        {"$set": {"totp_secret": None, "totp_pending_secret": None,
                                  "recovery_code_hashes": [], "totp_last_step": 0}})

@@ -13,6 +13,9 @@ from domain.views import AuditEntryOut, Out, SessionOut, UserPrivate
 class AcceptedOut(Out):
     accepted: bool = Field(description="always true: the answer never says whether an "
                                        "account exists")
+    local_outbox_url: str | None = Field(
+        default=None, description="set when this server keeps its mails in a local outbox "
+                                  "(no SMTP_URL): where to read them")
 
 
 class UserOut(Out):

@@ -43,6 +43,11 @@ from realtime.api.schemas import AuthOut, OkOut
 routes = ApiRoutes(tag="account security")
 
 
+def _outbox_hint(request: web.Request) -> dict[str, str]:
+    mailer = deps_of(request).mailer
+    return {"local_outbox_url": "/outbox"} if mailer is not None and mailer.kept_locally else {}
+
+
 async def _session_id(request: web.Request) -> str:
     await current_user(request)
     return (await sessions.session_of(bearer_token(request))).id
@@ -67,7 +72,7 @@ async def resend_verification(request: web.Request) -> web.Response:
 async def forgot(request: web.Request) -> web.Response:
     """Mail a single-use reset link; 202 whether or not the address has an account."""
     await password_reset.forgot(deps_of(request), await read_json(request))
-    return json_ok({"accepted": True}, status=202)
+    return json_ok({"accepted": True, **_outbox_hint(request)}, status=202)
 
 
 @routes.post("/auth/password/reset", auth="none", limit="auth", body=ResetInput,

@@ -54,7 +54,7 @@ async def test_export_then_delete_keeps_the_other_side_readable(
     assert set(export["notification_preferences"]["message"]) >= {"web", "email"}
 
     await error_of(await client.delete(f"{API}/me", json={"password": "not it at all"},
-                                       headers=bob_auth), 401)
+                                       headers=bob_auth), 400)
     resp = await client.delete(f"{API}/me", json={"password": PASSWORD}, headers=bob_auth)
     assert resp.status == 200, await resp.text()
 

@@ -98,7 +98,7 @@ async def test_change_email_is_confirmed_on_the_new_address(
     new = "ada.new@example.org"
     wrong = await client.post(f"{API}/me/email", json={"email": new, "password": "nope nope"},
                               headers=ada.auth)
-    await error_of(wrong, 401)
+    await error_of(wrong, 400)  # a wrong field: a 401 would mean the session is bad
     resp = await client.post(f"{API}/me/email", json={"email": new, "password": PASSWORD},
                              headers=ada.auth)
     assert resp.status == 202
@@ -126,7 +126,7 @@ async def test_change_password_keeps_this_session_only(
         "email": ada.email, "password": PASSWORD})).json())["token"]
     bad = await client.post(f"{API}/me/password", headers=ada.auth,
                             json={"current_password": "wrong one", "password": NEW_PASSWORD})
-    await error_of(bad, 401)
+    assert (await error_of(bad, 400))["fields"] == {"current_password": "wrong password"}
     resp = await client.post(f"{API}/me/password", headers=ada.auth,
                              json={"current_password": PASSWORD, "password": NEW_PASSWORD})
     assert resp.status == 200, await resp.text()

@@ -19,7 +19,7 @@ async def _enrol(client: TestClient, member: Member) -> tuple[pyotp.TOTP, list[s
     totp = pyotp.TOTP(setup["secret"])
     wrong = await client.post(f"{API}/me/2fa/enable", headers=member.auth,
                               json={"code": "000000" if totp.now() != "000000" else "111111"})
-    await error_of(wrong, 401)
+    await error_of(wrong, 400)
     resp = await client.post(f"{API}/me/2fa/enable", headers=member.auth,
                              json={"code": totp.now()})
     assert resp.status == 200, await resp.text()
@@ -78,7 +78,7 @@ async def test_recovery_code_works_once_and_disable(client: TestClient,
     assert resp.status == 200
 
     await error_of(await client.post(f"{API}/me/2fa/disable", headers=ada.auth,
-                                     json={"code": codes[0]}), 401)
+                                     json={"code": codes[0]}), 400)
     resp = await client.post(f"{API}/me/2fa/disable", headers=ada.auth,
                              json={"code": codes[2]})
     assert resp.status == 200 and (await resp.json())["user"]["two_factor_enabled"] is False

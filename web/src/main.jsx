@@ -19,6 +19,12 @@ import { Notifications } from "./pages/Notifications.jsx";
 import { Profile } from "./pages/Profile.jsx";
 import { Me } from "./pages/Me.jsx";
 import { Moderation } from "./pages/Moderation.jsx";
+import { ForgotPassword, ResetPassword } from "./pages/PasswordReset.jsx";
+import { Unsubscribe, VerifyEmail } from "./pages/MailedLinks.jsx";
+import { Security } from "./pages/Security.jsx";
+import { NotificationSettings } from "./pages/NotificationSettings.jsx";
+import { AdminRoles } from "./pages/AdminRoles.jsx";
+import { AuditLog } from "./pages/AuditLog.jsx";
 
 const ROUTES = [
   ["/", Browse],
@@ -35,6 +41,14 @@ const ROUTES = [
   ["/me", Me, {}, true],
   ["/payouts", Me, {}, true],
   ["/mod", Moderation, {}, true],
+  ["/forgot-password", ForgotPassword],
+  ["/reset-password", ResetPassword],
+  ["/verify-email", VerifyEmail],
+  ["/unsubscribe", Unsubscribe],
+  ["/settings/security", Security, {}, true],
+  ["/settings/notifications", NotificationSettings, {}, true],
+  ["/admin/roles", AdminRoles, {}, true],
+  ["/mod/audit", AuditLog, {}, true],
 ];
 
 function NotFound() {

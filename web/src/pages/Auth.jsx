@@ -6,7 +6,9 @@ import { Field, ErrorBox } from "../components/ui.jsx";
 
 export function Auth({ mode = "login", next }) {
   const signup = mode === "signup";
-  const [form, setForm] = useState({ email: "", password: "", display_name: "" });
+  const [form, setForm] = useState({ email: "", password: "", display_name: "", otp: "" });
+  // The password was right and the account has two-factor on: ask for the code too.
+  const [needsCode, setNeedsCode] = useState(false);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const set = (name) => (e) => setForm({ ...form, [name]: e.currentTarget.value });
@@ -16,13 +18,16 @@ export function Auth({ mode = "login", next }) {
     setBusy(true);
     setError(null);
     try {
-      const body = signup ? form : { email: form.email, password: form.password };
+      const { otp, ...signupForm } = form;
+      const body = signup ? signupForm : { email: form.email, password: form.password,
+        ...(needsCode ? { otp } : {}) };
       const data = await api("POST", signup ? "/auth/register" : "/auth/login", body);
       session.signIn(data.token, data.user);
       navigate(next && next !== "/login" && next !== "/signup" ? next : "/dashboard",
         { replace: true });
     } catch (err) {
-      setError(err);
+      if (err.code === "two_factor_required") setNeedsCode(true);
+      else setError(err);
     } finally {
       setBusy(false);
     }
@@ -40,6 +45,9 @@ export function Auth({ mode = "login", next }) {
           minLength={signup ? 8 : 1} autocomplete={signup ? "new-password" : "current-password"}
           hint={signup ? "At least 8 characters." : undefined}
           value={form.password} onInput={set("password")} />
+        {needsCode && <Field label="Authentication code" name="otp" required autoFocus
+          autocomplete="one-time-code" maxLength={20} value={form.otp} onInput={set("otp")}
+          hint="The 6 digits from your authenticator app, or one of your recovery codes." />}
         <ErrorBox error={error} />
         <button class="primary" type="submit" disabled={busy}>
           {signup ? "Sign up" : "Log in"}
@@ -48,7 +56,7 @@ export function Auth({ mode = "login", next }) {
       <p>
         {signup
           ? <>Already have an account? <a href="/login">Log in</a></>
-          : <>New here? <a href="/signup">Create an account</a></>}
+          : <>New here? <a href="/signup">Create an account</a> · <a href="/forgot-password">Forgot your password?</a></>}
       </p>
     </section>
   );

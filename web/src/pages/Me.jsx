@@ -88,7 +88,9 @@ export function Me() {
   return (
     <section class="narrow">
       <h1>My account</h1>
-      <p><a href={`/users/${encodeURIComponent(user.id)}`}>See my public profile and reviews</a></p>
+      <p><a href={`/users/${encodeURIComponent(user.id)}`}>See my public profile and reviews</a>
+        {" · "}<a href="/settings/security">Security and privacy</a>
+        {" · "}<a href="/settings/notifications">Notification settings</a></p>
       <form onSubmit={save} aria-label="Edit profile">
         <Field label="Display name" name="display_name" required maxLength={60} value={form.display_name} onInput={set("display_name")} />
         <Field label="Bio" type="textarea" name="bio" maxLength={2000} value={form.bio} onInput={set("bio")} />

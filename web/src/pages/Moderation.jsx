@@ -62,6 +62,7 @@ export function Moderation() {
   return (
     <section>
       <h1>Moderation</h1>
+      <p><a href="/mod/audit">Audit log</a>{session.user.role === "admin" && <> · <a href="/admin/roles">Roles</a></>}</p>
       <Reports />
       <Action title="Ban or unban a user">
         <Field label="User id" value={userId} onInput={(e) => setUserId(e.currentTarget.value.trim())} />
