@@ -6,12 +6,15 @@ machine, never for a public server."""
 from __future__ import annotations
 
 import html
+import logging
 import re
 
 from aiohttp import web
 
 from domain.models.mail import OutboxMail
-from realtime.keys import DEPS
+from realtime.keys import DEPS, SETTINGS
+
+log = logging.getLogger(__name__)
 
 _STYLE = ("body{font-family:system-ui,sans-serif;max-width:52rem;margin:1rem auto;padding:0 1rem}"
           ".local{background:#fff3cd;border:2px solid #b58100;padding:.6rem 1rem;"
@@ -73,10 +76,21 @@ async def outbox_mail(request: web.Request) -> web.Response:
     return _page(mail.subject, body)
 
 
+def outbox_is_shown(app: web.Application) -> bool:
+    """Only when this process keeps its mails locally and runs on the embedded store (someone
+    trying the product). A deployment with a real MongoDB but no SMTP_URL keeps its mails
+    unsent and unshown: publishing reset links would hand out accounts."""
+    mailer = app[DEPS].mailer
+    return mailer is not None and mailer.kept_locally and not app[SETTINGS].mongodb_url
+
+
 def setup_outbox_page(app: web.Application) -> None:
-    """Mount /outbox when this process keeps its mails locally."""
     mailer = app[DEPS].mailer
     if mailer is None or not mailer.kept_locally:
+        return
+    if not outbox_is_shown(app):
+        log.warning("SMTP_URL is unset: mails (verification, password reset, digests) are kept "
+                    "in the outbox_mails collection and NOT sent")
         return
     app.router.add_get("/outbox", outbox_list)
     app.router.add_get("/outbox/{id}", outbox_mail)

@@ -107,7 +107,7 @@ async def update_profile(deps: Deps, actor_id: str, data: Mapping[str, Any]) -> 
     form = parse(ProfileInput, data)
     changes = form.model_dump(exclude_none=True)
     if not changes:
-        raise ValidationFailed("nothing to change: give display_name, bio or skills")
+        raise ValidationFailed("nothing to change: give display_name, bio, skills or locale")
     updated = await update_where(User, {"_id": actor_id}, {"$set": changes})
     if updated is None:
         raise NotFound("user not found")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
@@ -71,6 +71,8 @@ class LoginInput(StrictInput):
 
 class ProfileInput(StrictInput):
     display_name: Text(60) | None = None
+    # The language of the mails we send (domain/mail/templates.py has the catalogs).
+    locale: Literal["en", "de"] | None = None
     bio: Text(2000, min_length=0) | None = None
     skills: Annotated[list[Tag], Field(max_length=30)] | None = None
 

@@ -22,7 +22,7 @@ from domain.errors import MailFailed
 from domain.events import MessageSent, NotificationCreated
 from domain.models.alerts import AlertState, Channel, PendingAlert
 from domain.models.chat import Conversation, Message, Notification
-from domain.models.common import utcnow
+from domain.models.common import new_id, utcnow
 from domain.models.users import User
 from domain.services.mail import send_to_user, web_link
 from domain.services.notification_preferences import MESSAGE, unsubscribe_link_token, wants
@@ -80,10 +80,21 @@ def subscribe_offline_delivery(deps: Deps) -> None:
 
 async def mark_reached(user_id: str, ref: str, channel: Channel | str) -> None:
     """A chat platform delivered ``ref`` (``notification:<id>`` / ``message:<id>``) to
-    ``user_id``: it is not mailed again. Called by the bots' delivery after a DM."""
-    await PendingAlert.find({"user_id": user_id, "ref": ref,
-                             "state": AlertState.PENDING}).update(
-        {"$set": {"state": AlertState.REACHED}, "$addToSet": {"reached_on": str(channel)}})
+    ``user_id``: it is not mailed again. Called by the bots' delivery after a DM.
+
+    It may run before the alert is queued (both hear the same event): then it leaves the
+    alert in its final state already, and queueing finds it there and adds nothing."""
+    now = utcnow()
+    try:
+        await PendingAlert.get_pymongo_collection().update_one(
+            {"user_id": user_id, "ref": ref, "state": AlertState.PENDING},
+            {"$set": {"state": AlertState.REACHED.value},
+             "$addToSet": {"reached_on": str(channel)},
+             "$setOnInsert": {"_id": new_id(), "kind": "", "text": "", "link": "",
+                              "digest_id": None, "created_at": now, "due_at": now}},
+            upsert=True)
+    except DuplicateKeyError:
+        pass  # already mailed or settled: nothing to change
 
 
 async def _seen(alert: PendingAlert, read_seqs: dict[str, dict[str, int]]) -> bool:

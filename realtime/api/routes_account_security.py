@@ -39,13 +39,13 @@ from realtime.api.core import (
     read_json,
 )
 from realtime.api.schemas import AuthOut, OkOut
+from realtime.outbox_page import outbox_is_shown
 
 routes = ApiRoutes(tag="account security")
 
 
 def _outbox_hint(request: web.Request) -> dict[str, str]:
-    mailer = deps_of(request).mailer
-    return {"local_outbox_url": "/outbox"} if mailer is not None and mailer.kept_locally else {}
+    return {"local_outbox_url": "/outbox"} if outbox_is_shown(request.app) else {}
 
 
 async def _session_id(request: web.Request) -> str:

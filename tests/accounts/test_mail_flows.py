@@ -135,3 +135,15 @@ async def test_change_password_keeps_this_session_only(
                    401)
     notice = await mailbox.wait_for(ada.email, count=2)
     assert "password changed" in notice.subject
+
+
+async def test_mails_are_in_the_reader_s_language(
+        client: TestClient, members: Members, mailbox: Mailbox) -> None:
+    ada = await members.signup("ada")
+    resp = await client.patch(f"{API}/me", json={"locale": "de"}, headers=ada.auth)
+    assert (await resp.json())["locale"] == "de"
+    await error_of(await client.patch(f"{API}/me", json={"locale": "xx"}, headers=ada.auth), 400)
+    await client.post(f"{API}/auth/password/forgot", json={"email": ada.email})
+    mail = await mailbox.wait_for(ada.email, count=2)
+    assert mail.subject == "Setze dein OpenChance-Passwort zurück"
+    assert "Neues Passwort wählen" in mail.html and "/reset-password?token=" in mail.text

@@ -17,6 +17,14 @@ function EmailPanel({ user }) {
   const [password, setPassword] = useState("");
   const resend = useSubmit(() => api("POST", "/me/verify-email/resend"));
   const change = useSubmit(() => api("POST", "/me/email", { email, password }));
+  const setLocale = async (locale) => {
+    try {
+      session.setUser(await api("PATCH", "/me", { locale }));
+      toast("Saved.");
+    } catch (err) {
+      toast(err.message, "error");
+    }
+  };
   return (
     <section class="panel" aria-labelledby="email-title">
       <h2 id="email-title">Email</h2>
@@ -29,6 +37,13 @@ function EmailPanel({ user }) {
         </p>
       )}
       <ErrorBox error={resend.error} />
+      <Field label="Language of our mails">
+        {(a) => (
+          <select {...a} value={user.locale || "en"} onChange={(e) => setLocale(e.currentTarget.value)}>
+            <option value="en">English</option><option value="de">Deutsch</option>
+          </select>
+        )}
+      </Field>
       {change.done ? <p role="status">We mailed a link to <b>{email}</b>: it becomes your address when you open it.</p> : (
         <form onSubmit={change.submit} aria-label="Change email">
           <div class="row">
