@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
-from domain.errors import NotFound, ValidationFailed
+from domain.errors import NotFound, TooManyAttempts, ValidationFailed
 from domain.models.account_tokens import AccountToken, TokenPurpose
 from domain.models.common import utcnow
 from domain.services.common import update_where
@@ -19,6 +19,27 @@ LIFETIMES = {
     TokenPurpose.RESET_PASSWORD: timedelta(minutes=30),
     TokenPurpose.UNSUBSCRIBE: timedelta(days=365),
 }
+
+
+# At most this many mails of one purpose per account in MAIL_WINDOW: a stranger who knows an
+# address cannot flood its inbox with reset or verification mails.
+MAILS_PER_WINDOW = 3
+MAIL_WINDOW = timedelta(minutes=15)
+
+
+async def too_many_recent(user_id: str, purpose: TokenPurpose) -> bool:
+    since = utcnow() - MAIL_WINDOW
+    recent = await AccountToken.find({"user_id": user_id, "purpose": purpose,
+                                      "created_at": {"$gt": since}}).count()
+    return recent >= MAILS_PER_WINDOW
+
+
+async def refuse_if_too_many(user_id: str, purpose: TokenPurpose) -> None:
+    if await too_many_recent(user_id, purpose):
+        wait = int(MAIL_WINDOW.total_seconds())
+        raise TooManyAttempts(f"we mailed you {MAILS_PER_WINDOW} links in the last "
+                              f"{wait // 60} minutes; check your inbox, or try again later",
+                              retry_after=wait)
 
 
 async def issue(purpose: TokenPurpose, user_id: str, *, email: str | None = None,

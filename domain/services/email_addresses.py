@@ -36,6 +36,7 @@ async def resend_verification(deps: Deps, actor_id: str) -> None:
     user = await load_actor(actor_id)
     if user.email_verified:
         raise Conflict("your email is already verified")
+    await account_tokens.refuse_if_too_many(user.id, TokenPurpose.VERIFY_EMAIL)
     await send_verification(deps, user)
 
 
@@ -80,6 +81,7 @@ async def request_change(deps: Deps, actor_id: str, data: Mapping[str, Any]) -> 
         raise ValidationFailed("this is already your email", fields={"email": "unchanged"})
     if await User.find_one({"email": form.email}) is not None:
         raise Conflict("another account uses this email")
+    await account_tokens.refuse_if_too_many(user.id, TokenPurpose.CHANGE_EMAIL)
     await account_tokens.retire(user.id, TokenPurpose.CHANGE_EMAIL)
     token = await account_tokens.issue(TokenPurpose.CHANGE_EMAIL, user.id, email=form.email)
     hours = int(LIFETIMES[TokenPurpose.CHANGE_EMAIL].total_seconds() // 3600)

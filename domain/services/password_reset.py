@@ -29,6 +29,9 @@ async def forgot(deps: Deps, data: Mapping[str, Any]) -> None:
     user = await User.find_one({"email": form.email, "deleted_at": None})
     if user is None or user.banned:
         return
+    if await account_tokens.too_many_recent(user.id, TokenPurpose.RESET_PASSWORD):
+        log.info("reset mail for user %s skipped: too many in a short time", user.id)
+        return  # answered the same as always: the limit must not reveal the account either
     await account_tokens.retire(user.id, TokenPurpose.RESET_PASSWORD)
     token = await account_tokens.issue(TokenPurpose.RESET_PASSWORD, user.id, email=user.email)
     minutes = int(LIFETIMES[TokenPurpose.RESET_PASSWORD].total_seconds() // 60)

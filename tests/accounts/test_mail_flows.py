@@ -147,3 +147,18 @@ async def test_mails_are_in_the_reader_s_language(
     mail = await mailbox.wait_for(ada.email, count=2)
     assert mail.subject == "Setze dein OpenChance-Passwort zurück"
     assert "Neues Passwort wählen" in mail.html and "/reset-password?token=" in mail.text
+
+
+async def test_nobody_can_flood_an_inbox_with_links(
+        client: TestClient, members: Members, mailbox: Mailbox) -> None:
+    ada = await members.signup("ada")
+    for _ in range(5):
+        resp = await client.post(f"{API}/auth/password/forgot", json={"email": ada.email})
+        assert resp.status == 202  # the same answer, mailed or not
+    await mailbox.wait_for(ada.email, count=4)  # the verification mail and 3 reset mails
+    assert len(mailbox.to(ada.email)) == 4
+    for _ in range(2):
+        resp = await client.post(f"{API}/me/verify-email/resend", headers=ada.auth)
+        assert resp.status == 202
+    limited = await client.post(f"{API}/me/verify-email/resend", headers=ada.auth)
+    assert (await error_of(limited, 429))["code"] == "rate_limited"
