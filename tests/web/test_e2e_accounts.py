@@ -1,5 +1,6 @@
 """Account security in a real browser: a forgotten password reset through the mailed link
-(read in the local outbox), and two-factor enrolment then a sign-in with a code."""
+(read in the local outbox), two-factor enrolment then a sign-in with a code, and an admin
+giving a role that the audit log then shows."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from typing import Any
 import pyotp
 from playwright.async_api import expect
 
+from domain.demo import DEMO_PASSWORD
 from tests.web.conftest import Server
-from tests.web.ui import DESKTOP, PHONE, new_page, shot, sign_up
+from tests.web.ui import DESKTOP, PHONE, confirm, log_in, new_page, shot, sign_up
 
 NEW_PASSWORD = "lantern harbour nine"
 
@@ -80,3 +82,27 @@ async def test_turn_on_two_factor_then_sign_in_with_a_code(
     await code.fill(totp.at(time.time() + 30))  # the enrolment used this step's code
     await page.get_by_role("button", name="Log in").click()
     await expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+
+
+async def test_an_admin_makes_a_moderator_and_the_audit_log_shows_it(
+        server: Server, browser: Any, screenshots: Path) -> None:
+    member = await new_page(browser, PHONE, [])
+    email = await sign_up(member, server.url, "Max Member")
+    admin = await new_page(browser, DESKTOP, [])
+    await log_in(admin, server.url, "admin@demo.openchance", DEMO_PASSWORD)
+    await admin.get_by_role("link", name="Moderate").click()
+    await admin.get_by_role("link", name="Roles").click()
+    await admin.get_by_label("Account email").fill(email)
+    await admin.get_by_role("button", name="Find").click()
+    account = admin.get_by_role("region", name="Account")
+    await expect(account).to_contain_text("Max Member is member")
+    await account.get_by_label("New role").select_option("moderator")
+    await account.get_by_role("button", name="Change role").click()
+    await confirm(admin, "Confirm")
+    await expect(account).to_contain_text("Max Member is moderator")
+
+    await admin.get_by_role("link", name="audit log").click()
+    log = admin.get_by_role("table", name="Audit log")
+    await expect(log.get_by_role("row").nth(1)).to_contain_text("user.role")
+    await expect(log.get_by_role("row").nth(1)).to_contain_text("role: moderator")
+    await shot(admin, screenshots, "audit-log")
