@@ -57,6 +57,10 @@ async def test_missed_messages_and_a_decision_become_one_digest(
     # Nothing twice: another run, even much later, has nothing left to send.
     assert await deliver_due_digests(smtp_deps, _later(minutes=30)) == 0
     assert len(mailbox.to(bob.email)) == 2
+    # Settled alerts are kept a week, then deleted.
+    assert await PendingAlert.find({"user_id": bob.id, "state": "sent"}).count() == 3
+    await deliver_due_digests(smtp_deps, utcnow() + timedelta(days=8))
+    assert await PendingAlert.find({"user_id": bob.id}).count() == 0
 
 
 async def test_what_was_seen_or_reached_elsewhere_is_not_mailed(
