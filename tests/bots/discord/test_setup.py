@@ -15,7 +15,8 @@ from tests.bots.discord.fake_discord_api import FakeDiscordApi
 
 CONTRACT = {"help": None, "link": None, "challenge": ["list", "post", "show"], "apply": None,
             "escrow": ["fund", "refund", "release", "submit"], "review": None, "my": None,
-            "mod": ["ban", "remove", "reports", "unban"], "announcements": None}
+            "settings": None, "mod": ["ban", "remove", "reports", "unban"],
+            "announcements": None}
 
 
 async def test_login_and_global_sync_go_to_the_configured_api(discord: Discord) -> None:
