@@ -135,6 +135,14 @@ async def test_preferences_and_one_click_unsubscribe(
     resp = await client.put(f"{API}/me/notification-preferences", headers=bob.auth,
                             json={"message": {"email": True}})
     assert (await resp.json())["message"]["email"] is True
+    # Kinds have dots ("review.received"); they are stored and read back as such.
+    resp = await client.put(f"{API}/me/notification-preferences", headers=bob.auth,
+                            json={"review.received": {"email": True, "slack": False}})
+    again = await (await client.get(f"{API}/me/notification-preferences",
+                                    headers=bob.auth)).json()
+    assert again == await resp.json()
+    assert again["review.received"]["email"] is True and again["review.received"]["slack"] is False
+    assert again["message"]["email"] is True
     bad = await client.put(f"{API}/me/notification-preferences", headers=bob.auth,
                            json={"message": {"pigeon": True}, "nope": {}})
     assert bad.status == 400
