@@ -8,7 +8,7 @@ import asyncio
 import sys
 
 from domain.errors import DomainError
-from domain.settings import Settings
+from openchance.settings import Settings
 from domain.storage import close_storage, open_storage
 
 ROLES = ("moderator", "admin")

@@ -38,6 +38,7 @@ from domain.services import (
     notification_preferences,
     notifications,
     offline_delivery,
+    receipts,
 )
 from domain.services.notification_preferences import MESSAGE
 
@@ -90,7 +91,17 @@ class Delivery:
         await self._dm(user_id, people, reply, f"notification:{notification_id}")
 
     async def _dm(self, user_id: str, people: list[str], reply: Reply, ref: str) -> None:
-        reached = [await self.platform.send_dm(person, reply) for person in people]
+        """DM each account once: a durable log may hand the same event over again (after a
+        crash), and the receipt, written right after the send, says it already went out."""
+        reached = []
+        for person in people:
+            receipt = f"{self.platform.platform.value}:{ref}:{person}"
+            if await receipts.delivered(receipt):
+                reached.append("before")
+                continue
+            sent = await self.platform.send_dm(person, reply)
+            await receipts.mark_delivered(receipt)
+            reached.append(sent)
         if any(sent is not None for sent in reached):
             # Reached here: the offline digest does not mail it as well.
             await offline_delivery.mark_reached(user_id, ref, self.platform.platform.value)
@@ -143,12 +154,12 @@ class Delivery:
                                               shown)
 
 
-def subscribe(bus: EventBus, delivery: Delivery, spawn: Spawn, *,
-              remote: bool = False) -> None:
-    """``remote``: also deliver events relayed from other processes (a bot run on its own)."""
+def subscribe(bus: EventBus, delivery: Delivery, spawn: Spawn) -> None:
+    """Deliveries of this process's own events, in the background (no durable log): the
+    core's own tests. Platforms consume their group of the event log instead."""
 
     async def on_event(event: Event) -> None:
         spawn(delivery.handle(event))
 
     for kind in (NotificationCreated, MessageSent, ChallengePosted, ChallengeUpdated):
-        bus.subscribe(kind, on_event, remote=remote)
+        bus.subscribe(kind, on_event)

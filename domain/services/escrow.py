@@ -9,7 +9,7 @@ from pymongo.errors import DuplicateKeyError
 
 from domain.deps import Deps
 from domain.errors import Conflict, Forbidden, GatewayFailed, InvalidTransition, ValidationFailed
-from domain.events import MilestoneSubmitted
+from domain.events import EscrowFunded, MilestoneReleased, MilestoneSubmitted
 from domain.models.challenges import Challenge, ChallengeState
 from domain.models.common import utcnow
 from domain.models.escrow import (
@@ -117,7 +117,8 @@ async def confirm_funding(deps: Deps, escrow_id: str, *, amount: int, currency: 
     escrow = await mutate(escrow_id, change)
     if wrote:
         challenge = await get_or_404(Challenge, escrow.challenge_id, "challenge")
-        await announce(deps, escrow, challenge, "funded")
+        await announce(deps, escrow, challenge, EscrowFunded, amount=escrow.amount,
+                       currency=escrow.currency)
     return escrow
 
 
@@ -145,9 +146,8 @@ async def submit_milestone(deps: Deps, actor_id: str, challenge_id: str, n: Any,
     escrow = await mutate(escrow.id, change)
     await Submission(challenge_id=challenge.id, milestone=index + 1, solver_id=actor.id,
                      note=form.note).insert()
-    await deps.bus.publish(MilestoneSubmitted(challenge_id=challenge.id, milestone=index + 1,
-                                              solver_id=actor.id, owner_id=challenge.owner_id))
-    await announce(deps, escrow, challenge, "submitted")
+    await announce(deps, escrow, challenge, MilestoneSubmitted, milestone=index + 1,
+                   solver_id=actor.id, owner_id=challenge.owner_id)
     return escrow.milestones[index]
 
 
@@ -209,5 +209,6 @@ async def release_milestone(deps: Deps, actor_id: str, challenge_id: str, n: Any
     escrow = await mutate(escrow.id, finish)
     if escrow.state == EscrowState.RELEASED and challenge.state == ChallengeState.IN_PROGRESS:
         await challenge_service.set_state(deps, challenge, ChallengeState.COMPLETED)
-    await announce(deps, escrow, challenge, f"released:{index + 1}")
+    await announce(deps, escrow, challenge, MilestoneReleased, milestone=index + 1,
+                   amount=milestone.amount, currency=escrow.currency)
     return escrow

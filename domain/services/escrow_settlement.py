@@ -8,6 +8,7 @@ from typing import Any
 
 from domain.deps import Deps
 from domain.errors import Conflict, Forbidden, GatewayFailed, InvalidTransition, ValidationFailed
+from domain.events import DisputeOpened, DisputeResolved, EscrowRefunded
 from domain.models.challenges import Challenge, ChallengeState
 from domain.models.common import utcnow
 from domain.models.escrow import (
@@ -100,7 +101,8 @@ async def _refund_escrow(deps: Deps, escrow: Escrow, challenge: Challenge,
 
     escrow = await mutate(escrow.id, finish)
     await _close_challenge(deps, challenge, escrow)
-    await announce(deps, escrow, challenge, "refunded")
+    await announce(deps, escrow, challenge, EscrowRefunded, amount=amount,
+                   currency=escrow.currency)
     return escrow
 
 
@@ -120,7 +122,7 @@ async def open_dispute(deps: Deps, actor_id: str, challenge_id: str,
         raise Forbidden("only the challenger or the accepted solver can open a dispute")
     escrow = await escrow_of(challenge)
     escrow = await mutate(escrow.id, lambda e: _freeze(e, actor.id, form.reason, card=False))
-    await announce(deps, escrow, challenge, "disputed")
+    await announce(deps, escrow, challenge, DisputeOpened)
     return escrow
 
 
@@ -138,7 +140,7 @@ async def freeze_for_card_dispute(deps: Deps, escrow_id: str, reason: str) -> Es
     """A chargeback reported by the payment provider freezes the escrow like a dispute."""
     escrow = await mutate(escrow_id, lambda e: _freeze(e, "payment-provider", reason, card=True))
     challenge = await get_or_404(Challenge, escrow.challenge_id, "challenge")
-    await announce(deps, escrow, challenge, "disputed")
+    await announce(deps, escrow, challenge, DisputeOpened, by_provider=True)
     return escrow
 
 
@@ -170,7 +172,8 @@ async def resolve_dispute(deps: Deps, actor_id: str, challenge_id: str,
     await audit(moderator.id, "escrow.resolve", "challenge", challenge.id,
                 {"release_amount": form.release_amount, "refund_amount": form.refund_amount})
     await _close_challenge(deps, challenge, escrow)
-    await announce(deps, escrow, challenge, "resolved")
+    await announce(deps, escrow, challenge, DisputeResolved,
+                   release_amount=form.release_amount, refund_amount=form.refund_amount)
     return escrow
 
 
@@ -218,3 +221,8 @@ async def auto_refund_stale(deps: Deps, system_user: User | None = None) -> list
             continue  # someone acted meanwhile, or the gateway is down: next run tries again
         refunded.append(escrow.id)
     return refunded
+
+
+async def refund_for_system(deps: Deps, escrow: Escrow, challenge: Challenge) -> Escrow:
+    """Give back what ``escrow`` holds on the platform's own decision (an expired deadline)."""
+    return await _refund_escrow(deps, escrow, challenge, owner_only=False)

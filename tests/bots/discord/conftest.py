@@ -15,7 +15,7 @@ import pytest
 from bots.discord.bot import OpenChanceBot, build_bot
 from bots.discord.respond import HANDLED
 from domain.deps import Deps
-from domain.settings import Settings
+from openchance.settings import Settings
 from tests.bots.discord.fake_discord_api import APP_ID, FakeDiscordApi, Sent
 
 TOKEN = "test-discord-token"

@@ -42,7 +42,7 @@ async def test_commands_sync_to_one_server_when_configured(
 
 
 async def test_no_token_no_bot() -> None:
-    from domain.settings import Settings
+    from openchance.settings import Settings
 
     assert await run_gateway(Settings(_env_file=None, discord_bot_token=None)) == 2
 
