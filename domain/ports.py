@@ -75,6 +75,7 @@ class Presence(Protocol):
     async def online(self, user_ids: Iterable[str]) -> dict[str, bool]: ...
 
 
+@dataclass(frozen=True)
 class LogEntry:
     """One entry of a durable stream as a consumer group sees it."""
 

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from bots.discord.bot import OpenChanceBot
-from openchance.bootstrap import build_deps
 from domain.models.challenges import Application
 from domain.models.users import Platform
 from domain.services import accounts, applications, challenges
+from openchance.bootstrap import build_deps
 from openchance.settings import Settings
 from tests.bots.discord.conftest import Discord, start_bot
 from tests.bots.discord.fake_discord_api import FakeDiscordApi
