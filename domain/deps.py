@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 from argon2 import PasswordHasher
 
 from domain.events import EventBus
-from domain.ports import Mailer, PaymentGateway, Presence, WebhookSignatures
+from domain.ports import (
+    ChatModel,
+    Embedder,
+    Mailer,
+    PaymentGateway,
+    Presence,
+    SearchIndex,
+    WebhookSignatures,
+)
 
 
 @dataclass
@@ -28,3 +36,7 @@ class Deps:
     mailer: Mailer | None = None
     presence: Presence | None = None
     extras: dict[str, object] = field(default_factory=dict)
+    # Search and matching (issue 14); bootstrap always sets ``search`` and ``embedder``.
+    search: SearchIndex | None = None
+    embedder: Embedder | None = None
+    chat_model: ChatModel | None = None  # None: the posting assist uses its heuristic

@@ -147,6 +147,107 @@ class DurableLog(Protocol):
     async def once(self, name: str, ttl: float) -> bool:
         """True for the first caller of ``name`` within ``ttl`` seconds (schedule ticks)."""
         ...
+# ---- search, embeddings, chat model (issue 14) ----------------------------------------------
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """What the search index holds of one challenge. Times are UNIX seconds (UTC)."""
+
+    id: str
+    title: str
+    description: str
+    category: str
+    tags: tuple[str, ...]
+    difficulty: str
+    reward: int
+    currency: str
+    state: str
+    visibility: str
+    community_id: str | None
+    owner_id: str
+    deadline: int | None
+    created_at: int
+    updated_at: int
+    popularity: int
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Conditions every hit must meet; the domain decides them (visibility lives there)."""
+
+    states: tuple[str, ...] = ("open",)
+    visibilities: tuple[str, ...] | None = ("public",)  # None: any visibility
+    owner_id: str | None = None
+    category: str | None = None
+    tags: tuple[str, ...] = ()  # every one of them
+    difficulty: str | None = None
+    currency: str | None = None
+    community_id: str | None = None
+    min_reward: int | None = None
+    max_reward: int | None = None
+    deadline_before: int | None = None
+    deadline_after: int | None = None
+
+
+# Sorts every index offers; "relevance" ranks by text match, then newest.
+SEARCH_SORTS = ("relevance", "newest", "reward", "deadline", "popular")
+SEARCH_FACETS = ("category", "tags", "difficulty", "currency", "state", "community_id")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    text: str = ""
+    filters: SearchFilters = SearchFilters()
+    sort: str = "relevance"
+    offset: int = 0
+    limit: int = 20
+    facets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str
+    # field -> text with the matched words inside <mark></mark>
+    highlights: dict[str, str]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[SearchHit]
+    found: int
+    facets: dict[str, dict[str, int]]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    text: str
+    challenge_id: str
+
+
+class SearchIndex(Protocol):
+    """Full-text search over challenges: typo tolerant, prefix aware, filtered, faceted.
+    Typesense in production (domain/adapters/search_typesense.py), SQLite FTS5 embedded
+    (domain/adapters/search_sqlite.py). The index may lag the store; the domain re-checks
+    every hit against the store before showing it."""
+
+    name: str
+
+    async def upsert(self, documents: list[SearchDocument]) -> None: ...
+
+    async def delete(self, ids: list[str]) -> None: ...
+
+    async def search(self, request: SearchRequest) -> SearchResult: ...
+
+    async def suggest(self, prefix: str, filters: SearchFilters,
+                      limit: int) -> list[Suggestion]: ...
+
+    async def high_water_mark(self) -> int | None:
+        """The largest ``updated_at`` indexed (None when empty): where a catch-up resumes."""
+        ...
+
+    async def clear(self) -> None: ...
+
+    async def count(self) -> int: ...
 
     async def close(self) -> None: ...
 
@@ -164,3 +265,17 @@ class WebhookSignatures(Protocol):
         ...
 
     def sign(self, payload: str, secret: str, timestamp: int | None = None) -> str: ...
+class Embedder(Protocol):
+    """Turns texts into unit-length vectors; vectors of different ``model``s never mix."""
+
+    model: str
+
+    async def embed(self, texts: list[str]) -> list[list[float]]: ...
+
+
+class ChatModel(Protocol):
+    """A chat-completion model asked for one JSON object (OpenAI in production)."""
+
+    model: str
+
+    async def complete_json(self, *, system: str, user: str) -> dict[str, Any]: ...

@@ -6,6 +6,7 @@ import secrets
 
 from domain.adapters.offline_gateway import OfflineGateway
 from domain.adapters.outbox_mailer import OutboxMailer
+from domain.adapters.search_select import build_chat_model, build_embedder, build_search_index
 from domain.adapters.stripe_signature import StripeSignatures
 from domain.deps import Deps
 from domain.events import EventBus
@@ -13,6 +14,7 @@ from domain.models.users import User
 from domain.notifier import subscribe_notifier
 from domain.passwords import make_hasher
 from domain.ports import Mailer, PaymentGateway
+from domain.services.matching import subscribe_search
 from domain.services.offline_delivery import subscribe_offline_delivery
 from openchance.settings import Settings
 
@@ -54,6 +56,9 @@ def build_deps(settings: Settings, gateway: PaymentGateway | None = None) -> Dep
         mailer=_mailer(settings),
     )
     User.moderators_need_2fa = settings.require_moderator_2fa
+    deps.search, deps.embedder = build_search_index(settings), build_embedder(settings)
+    deps.chat_model = build_chat_model(settings)
     subscribe_notifier(deps)  # the domain's own reaction to its events, in every process
     subscribe_offline_delivery(deps)
+    subscribe_search(deps)
     return deps

@@ -7,6 +7,7 @@ from domain.models.challenges import Application, Challenge
 from domain.models.chat import Conversation, Message, Notification
 from domain.models.escrow import Escrow, PaymentOperation, Submission
 from domain.models.mail import OutboxMail
+from domain.models.matching import MatchAlerts, MatchVector
 from domain.models.outbox import OutboxEntry
 from domain.models.payment_events import StripeEvent
 from domain.models.payouts import PayoutAccount
@@ -22,6 +23,7 @@ ALL_DOCUMENTS = (
     Conversation, Message, Notification,
     Announcement, DeliveryReceipt, OutboxEntry,
     AccountToken, OutboxMail, NotificationPreferences, PendingAlert,
+    MatchVector, MatchAlerts,
 )
 
 __all__ = [d.__name__ for d in ALL_DOCUMENTS] + ["ALL_DOCUMENTS"]

@@ -16,9 +16,11 @@ from domain.models.challenges import Challenge, ChallengeState, MilestonePlan, V
 from domain.models.common import utcnow
 from domain.models.escrow import Escrow, EscrowState
 from domain.models.users import User
+from domain.ports import SearchFilters
 from domain.services.common import get_or_404, load_actor, parse, update_where
 from domain.services.inputs import ChallengeEdit, ChallengeInput, ChallengeQuery, MilestoneInput
 from domain.services.pagination import after_filter, encode_cursor
+from domain.services.search import SearchPage, search_challenges
 from domain.state_machines import CHALLENGE, ensure, sources
 
 # Sort name -> (field, descending). Challenges without a deadline sort after every dated one.
@@ -134,9 +136,9 @@ async def cancel_challenge(deps: Deps, actor_id: str, challenge_id: str) -> Chal
                            condition={"state": {"$in": ["draft", "open"]}})
 
 
-async def list_challenges(query: Mapping[str, Any],
-                          viewer: User | None = None) -> tuple[list[Challenge], str | None]:
-    form = parse(ChallengeQuery, query)
+def _listing_condition(form: ChallengeQuery, viewer: User | None) -> dict[str, Any]:
+    """Who may see what in a listing: the one place these rules live (the search index gets
+    the same rules as filters, and its hits are re-checked against this condition)."""
     condition: dict[str, Any] = {}
     if form.state:
         states = [s.strip() for s in form.state.split(",") if s.strip()]
@@ -158,6 +160,8 @@ async def list_challenges(query: Mapping[str, Any],
         condition["category"] = form.category.lower()
     if form.tag:
         condition["tags"] = form.tag
+    if form.difficulty:
+        condition["difficulty"] = form.difficulty
     if form.min_reward is not None or form.max_reward is not None:
         amount: dict[str, int] = {}
         if form.min_reward is not None:
@@ -165,11 +169,69 @@ async def list_challenges(query: Mapping[str, Any],
         if form.max_reward is not None:
             amount["$lte"] = form.max_reward
         condition["reward.amount"] = amount
+    if form.deadline_before is not None or form.deadline_after is not None:
+        deadline: dict[str, datetime] = {}
+        if form.deadline_before is not None:
+            deadline["$lte"] = form.deadline_before
+        if form.deadline_after is not None:
+            deadline["$gte"] = form.deadline_after
+        condition["deadline"] = deadline
+    return condition
+
+
+def _search_filters(form: ChallengeQuery, condition: Mapping[str, Any]) -> SearchFilters:
+    """The listing condition as the index's filters (narrowing only; the store re-checks)."""
+    state = condition["state"]
+    return SearchFilters(
+        states=tuple(state["$in"]) if isinstance(state, dict) else (state,),
+        visibilities=(Visibility.PUBLIC,) if "visibility" in condition else None,
+        owner_id=form.owner_id or None, category=condition.get("category"),
+        tags=(form.tag,) if form.tag else (), difficulty=form.difficulty,
+        currency=form.currency, min_reward=form.min_reward, max_reward=form.max_reward,
+        deadline_before=None if form.deadline_before is None
+        else int(form.deadline_before.timestamp()),
+        deadline_after=None if form.deadline_after is None
+        else int(form.deadline_after.timestamp()))
+
+
+def _uses_index(form: ChallengeQuery, deps: Deps | None) -> bool:
+    # The index knows no solver, so "my accepted challenges" stays a store query.
+    return bool(form.q and form.q.strip()) and deps is not None and deps.search is not None \
+        and not form.solver_id
+
+
+async def search_listing(deps: Deps, query: Mapping[str, Any],
+                         viewer: User | None = None) -> SearchPage:
+    """The listing with words (``q``) ranked by the search index: typo tolerant, with facets
+    and highlights. Without ``q`` it is the plain listing (found: the page's size)."""
+    form = parse(ChallengeQuery, query)
+    condition = _listing_condition(form, viewer)
+    if not _uses_index(form, deps):
+        items, next_cursor = await _store_listing(form, condition)
+        return SearchPage(items=items, next_cursor=next_cursor, found=len(items))
+    return await search_challenges(
+        deps, form.q or "", _search_filters(form, condition), condition,
+        sort=form.sort or "relevance", limit=form.limit, cursor=form.cursor)
+
+
+async def list_challenges(query: Mapping[str, Any], viewer: User | None = None, *,
+                          deps: Deps | None = None) -> tuple[list[Challenge], str | None]:
+    """Challenges a viewer may list. With ``q`` and ``deps`` the search index ranks them
+    (every interface should pass ``deps``); without ``deps``, ``q`` is a plain substring."""
+    if deps is not None:
+        page = await search_listing(deps, query, viewer)
+        return page.items, page.next_cursor
+    form = parse(ChallengeQuery, query)
+    return await _store_listing(form, _listing_condition(form, viewer))
+
+
+async def _store_listing(form: ChallengeQuery,
+                         condition: dict[str, Any]) -> tuple[list[Challenge], str | None]:
     if form.q:
         pattern = re.escape(form.q)
         condition["$and"] = [{"$or": [{"title": {"$regex": pattern, "$options": "i"}},
                                       {"description": {"$regex": pattern, "$options": "i"}}]}]
-    field, descending = SORTS[form.sort]
+    field, descending = SORTS[form.sort if form.sort in SORTS else "newest"]
     page = after_filter(field, descending, form.cursor)
     if page:
         condition.setdefault("$and", []).append(page)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -49,6 +49,14 @@ def _tag(value: str) -> str:
 
 Tag = Annotated[str, StringConstraints(strict=True), AfterValidator(_tag)]
 Deadline = Annotated[datetime, AfterValidator(_future)]
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# A time in a query string (filters): without a zone it is taken as UTC.
+QueryTime = Annotated[datetime, AfterValidator(_utc)]
 
 
 class StrictInput(BaseModel):
@@ -117,7 +125,12 @@ class ChallengeQuery(StrictInput):
     state: str | None = None
     owner_id: Text(64) | None = None
     solver_id: Text(64) | None = None
-    sort: Annotated[str, Field(pattern=r"^(newest|reward|deadline|popular)$")] = "newest"
+    difficulty: Difficulty | None = None
+    deadline_before: QueryTime | None = None
+    deadline_after: QueryTime | None = None
+    # Unset: relevance when searching for words (``q``), newest otherwise.
+    sort: Annotated[str, Field(pattern=r"^(newest|reward|deadline|popular|relevance)$")] | None = (
+        None)
     cursor: Text(500) | None = None
     limit: Annotated[int, Field(ge=1, le=100)] = 20
 

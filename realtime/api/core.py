@@ -163,6 +163,9 @@ def setup_api(app: web.Application) -> None:
                    openapi):
         add_api_routes(app, module.routes)
     setup_outbox_page(app)
+    from realtime.api.routes_search import setup_search_api
+
+    setup_search_api(app)
 
 
 # ---- request helpers ------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
 from aiohttp import web
 
@@ -24,16 +26,22 @@ routes = ApiRoutes(tag="challenges")
 
 @routes.get("/challenges", auth="optional", query=ChallengeQuery, response=ChallengePage)
 async def list_challenges(request: web.Request) -> web.Response:
-    """Search and page through challenges (open ones unless `state` says otherwise)."""
+    """Search and page through challenges (open ones unless `state` says otherwise).
+
+    With words (`q`) the search index ranks them (typo tolerant, prefix aware) and the page
+    also carries `found`, `facets` and `highlights`."""
     viewer = await optional_user(request)
     cache = request.app[LISTING_CACHE]
     # Moderators may list removed challenges, so they get their own entries.
     key = f"{int(bool(viewer and viewer.is_moderator))}{request.query_string}"
     body = cache.get(key)
     if body is None:
-        items, next_cursor = await challenges.list_challenges(dict(request.query), viewer)
-        body = orjson.dumps({"items": [render(ChallengeOut, c) for c in items],
-                             "next_cursor": next_cursor})
+        page = await challenges.search_listing(deps_of(request), dict(request.query), viewer)
+        data: dict[str, Any] = {"items": [render(ChallengeOut, c) for c in page.items],
+                                "next_cursor": page.next_cursor}
+        if request.query.get("q", "").strip():
+            data.update(found=page.found, facets=page.facets, highlights=page.highlights)
+        body = orjson.dumps(data)
         cache.put(key, body)
     return web.Response(body=body, content_type="application/json")
 

@@ -44,6 +44,12 @@ class LinkCodeOut(Out):
 class ChallengePage(Out):
     items: list[ChallengeOut]
     next_cursor: str | None
+    # Only when searching for words (q):
+    found: int | None = Field(None, description="how many challenges the search matched")
+    facets: dict[str, dict[str, int]] | None = Field(
+        None, description="field -> value -> count: category, tags, difficulty, currency")
+    highlights: dict[str, dict[str, str]] | None = Field(
+        None, description="challenge id -> field -> text with <mark>matches</mark>")
 
 
 class ApplicationList(Out):
