@@ -113,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     from openchance.admin import add_admin_parser
 
     add_admin_parser(commands)
+    from openchance.reindex import add_reindex_command
+
+    add_reindex_command(commands)
     return parser
 
 

@@ -20,7 +20,7 @@ import math
 import re
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -345,6 +345,24 @@ async def alert_top_solvers(deps: Deps, challenge_id: str) -> list[str]:
                      {"challenge_id": challenge.id, "score": match.score})
         told.append(match.user.id)
     return told
+
+
+async def refresh_challenge_vectors(deps: Deps,
+                                    progress: Callable[[int, int], None] | None = None) -> int:
+    """Embed every open public challenge whose vector is missing or stale (reindex)."""
+    condition = {"state": ChallengeState.OPEN, "visibility": Visibility.PUBLIC}
+    total = await Challenge.find(condition).count()
+    done, last_id = 0, ""
+    while True:
+        batch = await (Challenge.find({**condition, "_id": {"$gt": last_id}})
+                       .sort([("_id", 1)]).limit(EMBED_BATCH * 4).to_list())
+        if not batch:
+            break
+        await vectors_for(deps, VectorKind.CHALLENGE, {c.id: challenge_text(c) for c in batch})
+        done, last_id = done + len(batch), batch[-1].id
+        if progress:
+            progress(done, max(done, total))
+    return done
 
 
 def subscribe_search(deps: Deps) -> None:

@@ -13,6 +13,7 @@ import pytest
 from domain.adapters.search_sqlite import SqliteSearchIndex
 from domain.adapters.search_typesense import TypesenseSearchIndex
 from domain.ports import SearchDocument, SearchIndex
+from tests.api.conftest import client, members  # noqa: F401 (the HTTP tests' fixtures)
 from tests.search.typesense_server import API_KEY, PrivateTypesense, skip_reason
 
 

@@ -1,0 +1,52 @@
+"""A fixture of three dozen solver profiles across trades, for the matching tests."""
+
+from __future__ import annotations
+
+# (name, bio, skills)
+PROFILES: list[tuple[str, str, list[str]]] = [
+    ("greta", "Professional translator from German into English for twelve years: manuals, "
+     "contracts and software documentation.", ["translation", "german", "english"]),
+    ("jonas", "I localise apps and technical documents from Deutsch to English and back.", []),
+    ("rustam", "Embedded Rust developer: firmware for STM32 and nRF boards, low-power "
+     "sensors.", ["rust", "embedded"]),
+    ("mia", "Frontend engineer, React and TypeScript, accessible web forms.",
+     ["react", "typescript", "css"]),
+    ("omar", "Data scientist: pandas, forecasting, dashboards for sales teams.",
+     ["python", "pandas", "data"]),
+    ("lena", "Logo and brand designer; Figma, Illustrator, packaging.", ["figma", "logo", "ui"]),
+    ("kai", "Backend Python developer, asyncio services, PostgreSQL tuning.",
+     ["python", "asyncio", "sql"]),
+    ("sofia", "Copywriter for SaaS landing pages and newsletters.", ["writing", "seo"]),
+    ("ivan", "DevOps: Kubernetes clusters, Terraform, CI pipelines.",
+     ["kubernetes", "docker", "aws"]),
+    ("yuki", "Japanese to English game translator and subtitle editor.",
+     ["translation", "japanese"]),
+    ("pablo", "Spanish and English translator for marketing content.",
+     ["translation", "spanish"]),
+    ("nora", "UX researcher: interviews, usability studies, survey design.", ["ux", "research"]),
+    ("tom", "iOS developer, Swift and SwiftUI apps.", ["swift", "ios"]),
+    ("ana", "Machine learning engineer, computer vision models in PyTorch.", ["ml", "python"]),
+    ("li", "Go backend developer, gRPC microservices.", ["go", "grpc"]),
+    ("sam", "Technical writer: API references and tutorials.", ["writing", "documentation"]),
+    ("eva", "Illustrator of children's books, watercolour.", ["illustration"]),
+    ("raj", "Security engineer, penetration testing of web applications.",
+     ["security", "testing"]),
+    ("mara", "Accountant; bookkeeping and tax returns for freelancers.", ["accounting"]),
+    ("ben", "Video editor for YouTube channels, motion graphics.", ["video"]),
+    ("zoe", "Android developer in Kotlin.", ["kotlin", "android"]),
+    ("finn", "Database administrator, MySQL replication, backups.", ["sql", "mysql"]),
+    ("ida", "Photographer for product shots and e-commerce.", ["photography"]),
+    ("leo", "Game developer in Unity and C#.", ["unity", "c#"]),
+    ("hana", "French translator, legal documents.", ["translation", "french"]),
+    ("max", "Excel wizard: macros, VBA, financial models.", ["excel"]),
+    ("ola", "Wordpress sites and plugins, PHP.", ["php", "wordpress"]),
+    ("ravi", "Scraping and ETL pipelines in Python.", ["python", "scraping"]),
+    ("tess", "Community manager and social media strategist.", ["marketing"]),
+    ("uma", "Statistician, experiment design and A/B tests.", ["statistics", "data"]),
+    ("vic", "Hardware engineer, PCB layout with KiCad.", ["pcb", "hardware"]),
+    ("wes", "3D artist, Blender modelling and rendering.", ["blender", "3d"]),
+    ("xena", "Podcast producer, audio editing and mastering.", ["audio"]),
+    ("yara", "Linux kernel and C systems programming.", ["c", "linux"]),
+    ("zack", "Blockchain smart contracts in Solidity.", ["solidity"]),
+    ("nils", "Java Spring backend developer.", ["java", "spring"]),
+]
