@@ -70,9 +70,11 @@ _FACET_COLUMNS = {"category", "difficulty", "currency", "state", "community_id"}
 
 def words(text: str) -> list[str]:
     """The words FTS5's unicode61 tokenizer (remove_diacritics 2) would see, lower-cased."""
-    folded = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return _WORD.findall(plain)
+    text = text.lower()
+    if not text.isascii():
+        folded = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return _WORD.findall(text)
 
 
 def max_typos(word: str) -> int:
@@ -199,13 +201,15 @@ class SqliteSearchIndex:
                                 score_cutoff=max_typos(word), limit=5)
         return [word] + [term for term, _, _ in found]
 
-    def _match(self, text: str, *, prefix_last: bool, column: str | None = None) -> str | None:
+    def _match(self, text: str, *, prefix_last: bool, column: str | None = None,
+               typos: bool = True) -> str | None:
         terms = words(text)[:12]
         if not terms:
             return None
         groups = []
         for position, word in enumerate(terms):
-            options = [_quote(alt) for alt in self._alternatives(word)]
+            alternatives = self._alternatives(word) if typos else [word]
+            options = [_quote(alt) for alt in alternatives]
             if prefix_last and position == len(terms) - 1:
                 options.append(_quote(word) + "*")
             groups.append("(" + " OR ".join(dict.fromkeys(options)) + ")")
@@ -251,7 +255,9 @@ class SqliteSearchIndex:
             source, order = "docs d", _ORDER.get(request.sort, _ORDER["newest"])
             columns = "d.id, NULL, NULL"
         else:
-            source = "fts JOIN docs d ON d.rid = fts.rowid"
+            # CROSS JOIN keeps the full-text match as the outer loop: otherwise SQLite may
+            # walk the docs' index and run the MATCH once per row.
+            source = "fts CROSS JOIN docs d ON d.rid = fts.rowid"
             clauses.insert(0, "fts MATCH ?")
             args.insert(0, match)
             order = _ORDER.get(request.sort, f"{_RANK}, d.created_at DESC")
@@ -260,10 +266,21 @@ class SqliteSearchIndex:
         where = " AND ".join(clauses)
         rows = db.execute(f"SELECT {columns} FROM {source} WHERE {where} ORDER BY {order}"
                           " LIMIT ? OFFSET ?", [*args, request.limit, request.offset]).fetchall()
-        found = int(db.execute(f"SELECT count(*) FROM {source} WHERE {where}", args)
-                    .fetchone()[0])
         hits = [SearchHit(id=row[0], highlights=self._marks(row[1], row[2])) for row in rows]
-        facets = {name: self._facet(db, name, source, where, args) for name in request.facets}
+        facets: dict[str, dict[str, int]] = {}
+        if request.facets:
+            # The matches are found once into a scratch table; the count and every facet
+            # read it instead of running the full-text match again.
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS matched (rid INTEGER PRIMARY KEY)")
+            db.execute("DELETE FROM temp.matched")
+            found = db.execute(f"INSERT INTO temp.matched SELECT d.rid FROM {source}"
+                               f" WHERE {where}", args).rowcount
+            facets = {name: self._facet(db, name) for name in request.facets}
+        elif len(rows) < request.limit and (rows or not request.offset):
+            found = request.offset + len(rows)
+        else:
+            found = int(db.execute(f"SELECT count(*) FROM {source} WHERE {where}", args)
+                        .fetchone()[0])
         return SearchResult(hits=hits, found=found, facets=facets)
 
     @staticmethod
@@ -272,17 +289,18 @@ class SqliteSearchIndex:
                 if text and "<mark>" in text}
 
     @staticmethod
-    def _facet(db: sqlite3.Connection, name: str, source: str, where: str,
-               args: list[Any]) -> dict[str, int]:
+    def _facet(db: sqlite3.Connection, name: str) -> dict[str, int]:
         if name == "tags":
-            sql = (f"SELECT t.tag, count(*) FROM doc_tags t WHERE t.rid IN (SELECT d.rid FROM"
-                   f" {source} WHERE {where}) GROUP BY t.tag ORDER BY 2 DESC, 1 LIMIT 20")
+            sql = ("SELECT t.tag, count(*) FROM temp.matched m CROSS JOIN doc_tags t"
+                   " ON t.rid = m.rid"
+                   " GROUP BY t.tag ORDER BY 2 DESC, 1 LIMIT 20")
         elif name in _FACET_COLUMNS:
-            sql = (f"SELECT d.{name}, count(*) FROM {source} WHERE {where} AND d.{name} IS NOT"
-                   f" NULL GROUP BY d.{name} ORDER BY 2 DESC, 1 LIMIT 20")
+            sql = (f"SELECT d.{name}, count(*) FROM temp.matched m CROSS JOIN docs d"
+                   f" ON d.rid = m.rid"
+                   f" WHERE d.{name} IS NOT NULL GROUP BY d.{name} ORDER BY 2 DESC, 1 LIMIT 20")
         else:
             raise ValueError(f"no facet {name!r}")
-        return {str(value): int(n) for value, n in db.execute(sql, args)}
+        return {str(value): int(n) for value, n in db.execute(sql)}
 
     async def suggest(self, prefix: str, filters: SearchFilters,
                       limit: int) -> list[Suggestion]:
@@ -290,12 +308,22 @@ class SqliteSearchIndex:
 
     def _suggest(self, db: sqlite3.Connection, prefix: str, filters: SearchFilters,
                  limit: int) -> list[Suggestion]:
-        match = self._match(prefix, prefix_last=True, column="title")
-        if match is None:
-            return []
+        """Titles whose words start as typed, most recently changed first (FTS5 walks its
+        rows in that order and stops at ``limit``, so this stays fast on any index size);
+        words with typos are corrected only when the exact prefix finds too few."""
         clauses, args = self._where(filters)
-        rows = db.execute(
-            "SELECT d.id, d.title FROM fts JOIN docs d ON d.rid = fts.rowid WHERE fts MATCH ?"
-            f" AND {' AND '.join(clauses)} ORDER BY {_RANK}, d.popularity DESC LIMIT ?",
-            [match, *args, limit]).fetchall()
-        return [Suggestion(text=title, challenge_id=doc_id) for doc_id, title in rows]
+        found: dict[str, str] = {}
+        for typos in (False, True):
+            match = self._match(prefix, prefix_last=True, column="title", typos=typos)
+            if match is None:
+                return []
+            rows = db.execute(
+                "SELECT d.id, d.title FROM fts CROSS JOIN docs d ON d.rid = fts.rowid"
+                f" WHERE fts MATCH ? AND {' AND '.join(clauses)} ORDER BY fts.rowid DESC"
+                " LIMIT ?", [match, *args, limit]).fetchall()
+            for doc_id, title in rows:
+                found.setdefault(doc_id, title)
+            if len(found) >= limit:
+                break
+        return [Suggestion(text=title, challenge_id=doc_id)
+                for doc_id, title in list(found.items())[:limit]]
