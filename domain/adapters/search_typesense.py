@@ -112,7 +112,7 @@ class TypesenseSearchIndex:
                  timeout: float = 5.0) -> None:
         parts = urlsplit(url)
         protocol = parts.scheme or "http"
-        node = {"host": parts.hostname or "127.0.0.1",
+        node: Any = {"host": parts.hostname or "127.0.0.1",
                 "port": parts.port or (443 if protocol == "https" else 8108),
                 "protocol": protocol}
         self.client = typesense.AsyncClient({
@@ -127,8 +127,8 @@ class TypesenseSearchIndex:
             async with self._ready_lock:
                 if not self._ready:
                     try:
-                        await self.client.collections.create(  # type: ignore[arg-type]
-                            collection_schema(self.collection))
+                        schema: Any = collection_schema(self.collection)
+                        await self.client.collections.create(schema)
                     except ObjectAlreadyExists:
                         pass
                     self._ready = True

@@ -116,9 +116,9 @@ async def vectors_for(deps: Deps, kind: VectorKind,
     result: dict[str, list[float]] = {}
     stale: list[str] = []
     for ref, text in texts.items():
-        vector = stored.get(ref)
-        if vector and vector.model == embedder.model and vector.text_hash == _hash(text):
-            result[ref] = vector.vector
+        known = stored.get(ref)
+        if known and known.model == embedder.model and known.text_hash == _hash(text):
+            result[ref] = known.vector
         else:
             stale.append(ref)
     for start in range(0, len(stale), EMBED_BATCH):
@@ -168,11 +168,11 @@ def reputation_score(user: User) -> float:
 async def reply_hours(user_id: str) -> float | None:
     """The median time this user takes to answer someone else's message (recent chats)."""
     conversations = await (Conversation.find({"participant_ids": user_id})
-                           .sort([("updated_at", -1)]).limit(20).to_list())
+                           .sort("-updated_at").limit(20).to_list())
     if not conversations:
         return None
     messages = await (Message.find({"conversation_id": {"$in": [c.id for c in conversations]}})
-                      .sort([("conversation_id", 1), ("seq", 1)]).limit(1000).to_list())
+                      .sort("+conversation_id", "+seq").limit(1000).to_list())
     delays: list[float] = []
     for before, after in itertools.pairwise(messages):
         if before.conversation_id == after.conversation_id and after.sender_id == user_id \
@@ -218,7 +218,7 @@ async def _solved_by(user_ids: list[str]) -> dict[str, list[Challenge]]:
         for challenge in await Challenge.find(
                 {"solver_id": {"$in": user_ids},
                  "state": {"$in": [ChallengeState.IN_PROGRESS, ChallengeState.COMPLETED]}}
-        ).sort([("updated_at", -1)]).to_list():
+        ).sort("-updated_at").to_list():
             if challenge.solver_id:
                 solved[challenge.solver_id].append(challenge)
     return solved
@@ -291,9 +291,9 @@ async def matches_for_me(deps: Deps, actor_id: str, limit: int = 10) -> list[Cha
     base = {"state": ChallengeState.OPEN, "visibility": Visibility.PUBLIC,
             "owner_id": {"$ne": actor.id}}
     by_tag = await (Challenge.find({**base, "tags": {"$in": interests}})
-                    .sort([("created_at", -1)]).limit(CHALLENGE_CANDIDATES).to_list()
+                    .sort("-created_at").limit(CHALLENGE_CANDIDATES).to_list()
                     ) if interests else []
-    newest = await (Challenge.find(base).sort([("created_at", -1)])
+    newest = await (Challenge.find(base).sort("-created_at")
                     .limit(CHALLENGE_CANDIDATES // 3).to_list())
     candidates = {c.id: c for c in [*by_tag, *newest]}
     if not candidates:
@@ -355,7 +355,7 @@ async def refresh_challenge_vectors(deps: Deps,
     done, last_id = 0, ""
     while True:
         batch = await (Challenge.find({**condition, "_id": {"$gt": last_id}})
-                       .sort([("_id", 1)]).limit(EMBED_BATCH * 4).to_list())
+                       .sort("+_id").limit(EMBED_BATCH * 4).to_list())
         if not batch:
             break
         await vectors_for(deps, VectorKind.CHALLENGE, {c.id: challenge_text(c) for c in batch})

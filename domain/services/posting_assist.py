@@ -12,12 +12,14 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import StringConstraints
 
 from domain.deps import Deps
 from domain.models.challenges import Challenge, Difficulty
 from domain.services.common import load_actor, parse
-from domain.services.inputs import StrictInput, Text
+from domain.services.inputs import StrictInput
 
 log = logging.getLogger(__name__)
 MAX_TAGS = 5
@@ -49,9 +51,14 @@ HARD_WORDS = ("distributed", "optimize", "optimise", "scale", "security", "kerne
 EASY_WORDS = ("simple", "small", "quick", "typo", "minor", "tiny", "basic", "easy")
 
 
+def _text(min_length: int, max_length: int) -> Any:
+    return StringConstraints(strip_whitespace=True, min_length=min_length,
+                             max_length=max_length, strict=True)
+
+
 class AssistInput(StrictInput):
-    title: Text(120, min_length=3)
-    description: Text(10_000, min_length=0) = ""
+    title: Annotated[str, _text(3, 120)]
+    description: Annotated[str, _text(0, 10_000)] = ""
 
 
 @dataclass(frozen=True)
@@ -108,7 +115,7 @@ SYSTEM_PROMPT = (
 
 
 async def _tags_in_use() -> frozenset[str]:
-    recent = await Challenge.find({}).sort([("created_at", -1)]).limit(300).to_list()
+    recent = await Challenge.find({}).sort("-created_at").limit(300).to_list()
     return KNOWN_TAGS | {tag for c in recent for tag in c.tags}
 
 

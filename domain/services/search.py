@@ -98,7 +98,7 @@ async def _index_all(deps: Deps, condition: dict[str, Any], progress: Progress |
         page_condition = dict(condition)
         if last_id is not None:
             page_condition["_id"] = {"$gt": last_id}
-        batch = await (Challenge.find(page_condition).sort([("_id", 1)])
+        batch = await (Challenge.find(page_condition).sort("+_id")
                        .limit(REINDEX_BATCH).to_list())
         if not batch:
             break
