@@ -65,6 +65,7 @@ _ORDER = {
 }
 # BM25 weights of the fts columns title, description, tags.
 _RANK = "bm25(fts, 10.0, 1.0, 4.0)"
+RANK_CANDIDATES = 5000
 _FACET_COLUMNS = {"category", "difficulty", "currency", "state", "community_id"}
 
 
@@ -264,8 +265,19 @@ class SqliteSearchIndex:
             columns = ("d.id, highlight(fts, 0, '<mark>', '</mark>'),"
                        " snippet(fts, 1, '<mark>', '</mark>', '…', 16)")
         where = " AND ".join(clauses)
-        rows = db.execute(f"SELECT {columns} FROM {source} WHERE {where} ORDER BY {order}"
-                          " LIMIT ? OFFSET ?", [*args, request.limit, request.offset]).fetchall()
+        rank_where, rank_args = where, args
+        if match is not None and request.sort not in _ORDER:
+            # BM25 is computed for every row it orders: a word in half the listings would
+            # rank tens of thousands. Past RANK_CANDIDATES matches, only the most recently
+            # changed RANK_CANDIDATES are ranked (FTS5 reads rowids newest first, cheaply);
+            # the count and the facets still cover every match.
+            cutoff = db.execute("SELECT rowid FROM fts WHERE fts MATCH ? ORDER BY rowid DESC"
+                                " LIMIT 1 OFFSET ?", (match, RANK_CANDIDATES - 1)).fetchone()
+            if cutoff is not None:
+                rank_where, rank_args = f"{where} AND fts.rowid >= ?", [*args, cutoff[0]]
+        rows = db.execute(f"SELECT {columns} FROM {source} WHERE {rank_where} ORDER BY {order}"
+                          " LIMIT ? OFFSET ?", [*rank_args, request.limit, request.offset]
+                          ).fetchall()
         hits = [SearchHit(id=row[0], highlights=self._marks(row[1], row[2])) for row in rows]
         facets: dict[str, dict[str, int]] = {}
         if request.facets:
