@@ -65,9 +65,9 @@ async def reindex_with(deps: Deps, *, changed_only: bool = False, vectors: bool 
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from domain.bootstrap import build_deps
-    from domain.settings import Settings
     from domain.storage import close_storage, open_storage
+    from openchance.bootstrap import build_deps
+    from openchance.settings import Settings
 
     settings = Settings()
     if not settings.mongodb_url:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from domain.jobs import JOBS as JOBS_STREAM
 from workers.jobs import JOBS, SCHEDULE, job_handler, run_schedule
+from workers.search import setup_search
 
 if TYPE_CHECKING:
     from openchance.runtime import Runtime
@@ -20,6 +21,7 @@ def setup(rt: Runtime, *, schedule: bool = True,
     """Handle the ``jobs`` stream in this process; with ``schedule``, also enqueue the jobs
     on their intervals (``intervals`` and ``first_delay`` override the defaults, for tests)."""
     rt.consume(JOBS_STREAM, GROUP, job_handler(rt.deps))
+    setup_search(rt)  # the durable path into a shared search index (workers/search.py)
     if schedule:
         plan = SCHEDULE if intervals is None else intervals
         delay = first_delay

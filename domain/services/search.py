@@ -66,7 +66,7 @@ async def index_challenges(deps: Deps, challenge_ids: list[str]) -> None:
         await index.delete(missing)
 
 
-def challenge_of(event: Event) -> str | None:
+def challenge_of(event: object) -> str | None:
     """The challenge whose index entry an event changes, if any."""
     if isinstance(event, ChallengePosted | ChallengeUpdated | ApplicationSubmitted):
         return event.challenge_id
@@ -77,12 +77,17 @@ INDEXED_EVENTS: tuple[type[Event], ...] = (ChallengePosted, ChallengeUpdated,
                                            ApplicationSubmitted)
 
 
+async def index_event(deps: Deps, event: object) -> None:
+    """Bring the index up to date with what ``event`` changed (idempotent; any event)."""
+    challenge_id = challenge_of(event)
+    if challenge_id is not None:
+        await index_challenges(deps, [challenge_id])
+
+
 def subscribe_indexer(deps: Deps) -> None:
-    """Index in process, right after each change (until the durable queue carries it)."""
+    """Index in process, right after each change; workers/search.py is the durable path."""
     async def on_event(event: Event) -> None:
-        challenge_id = challenge_of(event)
-        if challenge_id is not None:
-            await index_challenges(deps, [challenge_id])
+        await index_event(deps, event)
 
     for event_type in INDEXED_EVENTS:
         deps.bus.subscribe(event_type, on_event)

@@ -11,7 +11,7 @@ from domain.adapters.openai_models import OpenAIChatModel, OpenAIEmbedder
 from domain.adapters.search_select import build_chat_model, build_embedder
 from domain.deps import Deps
 from domain.services import accounts, challenges, matching, posting_assist
-from domain.settings import Settings
+from openchance.settings import Settings
 from tests.conftest import Users, challenge_data
 from tests.search.fake_openai import FakeOpenAI
 
