@@ -147,6 +147,39 @@ class DurableLog(Protocol):
     async def once(self, name: str, ttl: float) -> bool:
         """True for the first caller of ``name`` within ``ttl`` seconds (schedule ticks)."""
         ...
+
+    async def close(self) -> None: ...
+
+
+class BadSignature(Exception):
+    """A webhook payload was not signed with our secret, or its signature is too old."""
+
+
+class WebhookSignatures(Protocol):
+    """The payment provider's webhook signature scheme (Stripe's ``Stripe-Signature``); the
+    offline gateway signs its simulated events with the same scheme."""
+
+    def verify(self, payload: bytes, header: str | None, secret: str) -> dict[str, Any]:
+        """The decoded event; raises ``BadSignature``."""
+        ...
+
+    def sign(self, payload: str, secret: str, timestamp: int | None = None) -> str: ...
+class LoginAttempts(Protocol):
+    """Failed sign-ins per account, and how long the account is locked against guessing."""
+
+    async def state(self, key: str) -> tuple[int, float]:
+        """(failures so far, seconds the account is still locked; 0 when it is not)."""
+        ...
+
+    async def failed(self, key: str, remember: int) -> int:
+        """Count one failure (forgotten ``remember`` seconds after the last); the new count."""
+        ...
+
+    async def lock(self, key: str, seconds: float) -> None: ...
+
+    async def clear(self, key: str) -> None: ...
+
+
 # ---- search, embeddings, chat model (issue 14) ----------------------------------------------
 
 @dataclass(frozen=True)
@@ -251,20 +284,6 @@ class SearchIndex(Protocol):
 
     async def close(self) -> None: ...
 
-
-class BadSignature(Exception):
-    """A webhook payload was not signed with our secret, or its signature is too old."""
-
-
-class WebhookSignatures(Protocol):
-    """The payment provider's webhook signature scheme (Stripe's ``Stripe-Signature``); the
-    offline gateway signs its simulated events with the same scheme."""
-
-    def verify(self, payload: bytes, header: str | None, secret: str) -> dict[str, Any]:
-        """The decoded event; raises ``BadSignature``."""
-        ...
-
-    def sign(self, payload: str, secret: str, timestamp: int | None = None) -> str: ...
 class Embedder(Protocol):
     """Turns texts into unit-length vectors; vectors of different ``model``s never mix."""
 
