@@ -15,6 +15,28 @@ class Checkout:
     reference: str
 
 
+class PaymentNotMade(Exception):
+    """Raised by a gateway that knows for certain nothing was sent (e.g. the payee cannot
+    receive payouts yet): the decision is released at once, without asking the gateway."""
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One movement of money the gateway reports for a challenge (its transfer group).
+
+    ``kind`` is ``payment`` (a charge that succeeded), ``refund``, ``transfer`` (to a payee) or
+    ``reversal`` (a transfer pulled back). ``idempotency_key`` is ours, when we made it.
+    ``source`` is the payment a refund or transfer drew from.
+    """
+
+    kind: str
+    reference: str
+    amount: int
+    currency: str
+    idempotency_key: str | None = None
+    source: str | None = None
+
+
 class PaymentGateway(Protocol):
     """Moves real (or simulated) money. Every call carries our idempotency key: calling twice
     with the same key must have the effect of calling once."""
@@ -41,6 +63,12 @@ class PaymentGateway(Protocol):
 
     async def escrow_of_payment(self, *, payment_ref: str) -> str | None:
         """Our escrow id for one of the provider's payments (events that do not name it)."""
+        ...
+
+    async def movements(self, *, escrow_id: str, challenge_id: str,
+                        source_reference: str | None) -> list[Movement]:
+        """Everything the gateway moved for this challenge: payments, refunds, transfers,
+        reversals. Read-only; what recovery and reconciliation compare the ledger with."""
         ...
 
 

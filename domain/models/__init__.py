@@ -5,9 +5,10 @@ from domain.models.alerts import NotificationPreferences, PendingAlert
 from domain.models.announcements import Announcement
 from domain.models.challenges import Application, Challenge
 from domain.models.chat import Conversation, Message, Notification
-from domain.models.escrow import Escrow, PaymentOperation, Submission
+from domain.models.escrow import Escrow, Submission
 from domain.models.mail import OutboxMail
 from domain.models.payment_events import StripeEvent
+from domain.models.payment_operations import MoneyFlag, PaymentOperation
 from domain.models.payouts import PayoutAccount
 from domain.models.social import AuditEntry, Community, Report, Review
 from domain.models.users import AuthToken, LinkCode, PlatformIdentity, User
@@ -15,7 +16,7 @@ from domain.models.users import AuthToken, LinkCode, PlatformIdentity, User
 ALL_DOCUMENTS = (
     User, PlatformIdentity, AuthToken, LinkCode,
     Challenge, Application,
-    Escrow, PaymentOperation, Submission, StripeEvent, PayoutAccount,
+    Escrow, PaymentOperation, MoneyFlag, Submission, StripeEvent, PayoutAccount,
     Review, Report, AuditEntry, Community,
     Conversation, Message, Notification,
     Announcement,
