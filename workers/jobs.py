@@ -11,6 +11,8 @@ import logging
 from collections.abc import AsyncIterator
 
 from domain.deps import Deps
+from domain.services.escrow_reconciliation import reconcile
+from domain.services.escrow_recovery import recover_operations
 from domain.services.escrow_settlement import auto_refund_stale
 from domain.services.offline_delivery import deliver_due_digests
 
@@ -32,6 +34,7 @@ async def run_periodic_jobs(deps: Deps, interval: float = JOB_INTERVAL_SECONDS,
                 log.info("auto-refunded %d stale escrow(s): %s", len(refunded), refunded)
         except Exception:
             log.exception("the auto-refund job failed; retrying in %s s", interval)
+        await run_money_jobs(deps)
         await asyncio.sleep(interval)
 
 
@@ -45,6 +48,16 @@ async def run_digest_jobs(deps: Deps, interval: float = DIGEST_INTERVAL_SECONDS)
                 log.info("mailed %d digest(s) of missed messages and notifications", sent)
         except Exception:
             log.exception("the digest job failed; retrying in %s s", interval)
+
+
+async def run_money_jobs(deps: Deps) -> None:
+    """Money safety: finish or release unfinished decisions, then compare ledger and gateway."""
+    for name, job in (("recovery", recover_operations), ("reconciliation", reconcile)):
+        try:
+            report = await job(deps)
+            log.info("money %s: %s", name, report)
+        except Exception:
+            log.exception("the money %s job failed; the next run tries again", name)
 
 
 @contextlib.asynccontextmanager

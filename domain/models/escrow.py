@@ -130,6 +130,8 @@ class Escrow(Document):
     dispute: Dispute | None = None
     checkout_reference: str | None = None
     claims: list[MoneyClaim] = Field(default_factory=list)
+    # The provider's receipt page of each payment (by payment reference), when it has one.
+    receipts: dict[str, str] = Field(default_factory=dict)
     version: int = 0
     created_at: UtcDatetime = Field(default_factory=utcnow)
     updated_at: UtcDatetime = Field(default_factory=utcnow)

@@ -17,7 +17,13 @@ from domain.models.escrow import Escrow, EscrowState, LedgerKind
 from domain.models.payment_events import EventStatus, StripeEvent
 from domain.models.payouts import PayoutAccount
 from domain.services import escrow as escrow_service
-from domain.services import escrow_external, escrow_recovery, escrow_settlement, payouts
+from domain.services import (
+    escrow_external,
+    escrow_history,
+    escrow_recovery,
+    escrow_settlement,
+    payouts,
+)
 from domain.services.common import get_or_404
 from domain.services.escrow_core import announce
 
@@ -130,6 +136,18 @@ async def charge_refunded(deps: Deps, event: dict[str, Any], obj: dict[str, Any]
     return Outcome(EventStatus.PROCESSED, f"escrow holds {escrow.held}", escrow.id)
 
 
+async def charge_succeeded(deps: Deps, event: dict[str, Any], obj: dict[str, Any]) -> Outcome:
+    """Only its receipt page is new to us (the payment itself arrives as the checkout)."""
+    escrow = await find_escrow(deps, obj)
+    payment = _str(obj, "payment_intent") or _str(obj, "id")
+    receipt = obj.get("receipt_url")
+    if escrow is None or not payment or not isinstance(receipt, str) or not receipt.startswith(
+            "https://") or len(receipt) > 500:
+        return Outcome(EventStatus.IGNORED, "no receipt of ours")
+    await escrow_history.note_receipt(escrow.id, payment.replace(".", "_"), receipt)
+    return Outcome(EventStatus.PROCESSED, "receipt noted", escrow.id)
+
+
 async def _dispute_closed_before(dispute_id: str) -> bool:
     return await StripeEvent.find_one({"type": "charge.dispute.closed",
                                        "payload.data.object.id": dispute_id,
@@ -207,6 +225,7 @@ HANDLERS: dict[str, Handler] = {
     "payment_intent.payment_failed": intent_not_paid,
     "payment_intent.canceled": intent_not_paid,
     "charge.refunded": charge_refunded,
+    "charge.succeeded": charge_succeeded,
     "charge.dispute.created": dispute_created,
     "charge.dispute.closed": dispute_closed,
     "transfer.created": transfer_created,

@@ -16,9 +16,10 @@ from domain.adapters import stripe_signature
 from domain.adapters.offline_gateway import OfflineGateway
 from domain.deps import Deps
 from domain.errors import NotFound
+from domain.models.challenges import Challenge
 from domain.models.escrow import Escrow
 from domain.models.payouts import PayoutAccount
-from domain.services.common import require_id
+from domain.services.common import get_or_404, require_id
 
 
 def _ensure_offline(deps: Deps) -> str:
@@ -42,7 +43,7 @@ def _signed(secret: str, event_type: str, seed: str, obj: dict[str, Any]) -> tup
 
 
 async def simulated_checkout(deps: Deps, reference: Any) -> Escrow:
-    """The escrow a simulated checkout pays for (what its page shows)."""
+    """The escrow a simulated checkout pays for."""
     _ensure_offline(deps)
     reference = require_id(reference, "checkout reference")
     escrow = await Escrow.find_one({"checkout_reference": reference})
@@ -51,16 +52,28 @@ async def simulated_checkout(deps: Deps, reference: Any) -> Escrow:
     return escrow
 
 
+async def checkout_page(deps: Deps, reference: Any) -> tuple[Escrow, Challenge]:
+    """What the simulated checkout page shows: the escrow and the challenge it pays for."""
+    escrow = await simulated_checkout(deps, reference)
+    return escrow, await get_or_404(Challenge, escrow.challenge_id, "challenge")
+
+
 async def pay_simulated_checkout(deps: Deps, reference: Any) -> tuple[str, str]:
     """The signed ``checkout.session.completed`` (payload, Stripe-Signature) for a checkout."""
     secret = _ensure_offline(deps)
     escrow = await simulated_checkout(deps, reference)
+    intent = _sim_id("pi", escrow.checkout_reference or escrow.id)
+    gateway = deps.gateway
+    assert isinstance(gateway, OfflineGateway)
+    # What Stripe would hold from now on: reconciliation compares the ledger with it.
+    gateway.record_payment(intent, escrow_id=escrow.id, amount=escrow.amount,
+                           currency=escrow.currency)
     metadata = {"escrow_id": escrow.id, "challenge_id": escrow.challenge_id}
     session = {"id": escrow.checkout_reference, "object": "checkout.session",
                "status": "complete", "payment_status": "paid", "mode": "payment",
                "amount_total": escrow.amount, "currency": escrow.currency,
                "client_reference_id": escrow.id, "metadata": metadata,
-               "payment_intent": _sim_id("pi", escrow.checkout_reference or escrow.id)}
+               "payment_intent": intent}
     return _signed(secret, "checkout.session.completed", session["id"], session)
 
 
