@@ -58,7 +58,8 @@ def major_text(amount: int, currency: str) -> str:
     """1250 USD -> '12.50', 500 JPY -> '500', 1234 KWD -> '1.234' (no symbol, no grouping)."""
     digits = minor_units(currency)
     sign = "-" if amount < 0 else ""
-    whole, part = divmod(abs(amount), 10 ** digits)
+    scale: int = 10 ** digits
+    whole, part = divmod(abs(amount), scale)
     return f"{sign}{whole}.{part:0{digits}d}" if digits else f"{sign}{whole}"
 
 
@@ -78,7 +79,8 @@ def parse_money(text: str, currency: str) -> int | None:
     fraction = found[2] or ""
     if len(fraction) > digits:
         return None
-    return int(found[1]) * 10 ** digits + int(fraction.ljust(digits, "0") or 0)
+    scale: int = 10 ** digits
+    return int(found[1]) * scale + int(fraction.ljust(digits, "0") or 0)
 
 
 def exported_table() -> dict[str, object]:

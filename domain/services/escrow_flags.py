@@ -38,5 +38,5 @@ async def clear_flag(key: str) -> None:
 
 
 async def open_flags(limit: int = 200) -> list[MoneyFlag]:
-    return await (MoneyFlag.find({"open": True}).sort([("last_seen_at", -1)])
+    return await (MoneyFlag.find({"open": True}).sort("-last_seen_at")
                   .limit(limit).to_list())

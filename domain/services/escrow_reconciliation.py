@@ -102,7 +102,7 @@ async def reconcile(deps: Deps, *, limit: int = 1000) -> ReconciliationReport:
     report = ReconciliationReport()
     query = {"$or": [{"state": {"$ne": EscrowState.AWAITING_FUNDING}},
                      {"checkout_reference": {"$type": "string"}}]}
-    async for escrow in Escrow.find(query).sort([("updated_at", -1)]).limit(limit):
+    async for escrow in Escrow.find(query).sort("-updated_at").limit(limit):
         if any(c.state == "open" for c in escrow.claims):
             report.skipped.append(escrow.id)
             continue

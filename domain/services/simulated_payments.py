@@ -74,7 +74,8 @@ async def pay_simulated_checkout(deps: Deps, reference: Any) -> tuple[str, str]:
                "amount_total": escrow.amount, "currency": escrow.currency,
                "client_reference_id": escrow.id, "metadata": metadata,
                "payment_intent": intent}
-    return _signed(secret, "checkout.session.completed", session["id"], session)
+    return _signed(secret, "checkout.session.completed", escrow.checkout_reference or escrow.id,
+                   session)
 
 
 async def simulated_onboarding(deps: Deps, account_ref: Any) -> PayoutAccount:
