@@ -42,9 +42,9 @@ def serve(port: int) -> None:
     import uvloop
     from aiohttp import web
 
-    from domain.settings import Settings
+    from openchance.serve import create_app
+    from openchance.settings import Settings
     from realtime.api.middlewares import API_LIMITS, RateLimits
-    from realtime.app import create_app
 
     uvloop.install()
     app = create_app(Settings(_env_file=None, redis_url=None, mongodb_url=None))

@@ -50,8 +50,8 @@ def ours(users: int) -> web.Application:
     from domain.models.chat import Conversation, ConversationKind
     from domain.models.common import Money
     from domain.models.users import AuthToken, User
-    from domain.settings import Settings
-    from realtime.app import create_app
+    from openchance.serve import create_app
+    from openchance.settings import Settings
     from realtime.keys import DEPS
     from realtime.sockets import SOCKETS
 

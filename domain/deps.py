@@ -1,4 +1,5 @@
-"""The collaborators every service receives, built once per process by ``bootstrap``."""
+"""The collaborators every service receives, built once per process by the composition root
+(openchance/bootstrap.py), which picks the adapters behind each port."""
 
 from __future__ import annotations
 
@@ -7,13 +8,16 @@ from dataclasses import dataclass, field
 from argon2 import PasswordHasher
 
 from domain.events import EventBus
-from domain.ports import Mailer, PaymentGateway, Presence
+from domain.ports import Mailer, PaymentGateway, Presence, WebhookSignatures
 
 
 @dataclass
 class Deps:
     bus: EventBus
     gateway: PaymentGateway
+    signatures: WebhookSignatures
+    # True when ``gateway`` is the offline one whose checkout pages say "simulated".
+    simulated_payments: bool = False
     platform_fee_bps: int = 0
     auto_refund_days: int = 14
     public_url: str = "http://127.0.0.1:8080"

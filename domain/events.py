@@ -1,20 +1,29 @@
-"""Domain events (past tense) and the in-process bus that realtime, bots and workers hear."""
+"""Domain events: one class per fact, past tense, carrying what their consumers need.
+
+Events are plain frozen dataclasses of JSON-friendly fields (str, int, bool, tuples of str), so
+the same object crosses processes on the durable event log (``to_record`` / ``from_record``)
+and subscribers never re-parse strings. The in-process ``EventBus`` hands each published event
+to its local subscribers (best-effort pushes, caches) and to the durable ``EventLog`` port
+(everything that must happen: notifications, bot DMs and cards, indexing).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Event:
-    pass
+    def to_record(self) -> dict[str, Any]:
+        return {"type": type(self).__name__, "data": dataclasses.asdict(self)}
 
 
 @dataclass(frozen=True)
@@ -23,14 +32,36 @@ class UserRegistered(Event):
 
 
 @dataclass(frozen=True)
+class ProfileUpdated(Event):
+    user_id: str
+
+
+@dataclass(frozen=True)
 class ChallengePosted(Event):
     challenge_id: str
+    owner_id: str = ""
 
 
 @dataclass(frozen=True)
 class ChallengeUpdated(Event):
     challenge_id: str
     state: str
+
+
+@dataclass(frozen=True)
+class ChallengeExpired(Event):
+    """Its deadline passed with no accepted solver; whatever was held went back."""
+
+    challenge_id: str
+    owner_id: str
+    refunded: int = 0
+
+
+@dataclass(frozen=True)
+class DeadlineApproaching(Event):
+    challenge_id: str
+    recipient_ids: tuple[str, ...]
+    deadline: str  # ISO 8601, UTC
 
 
 @dataclass(frozen=True)
@@ -54,19 +85,64 @@ class ApplicationDecided(Event):
 
 @dataclass(frozen=True)
 class EscrowChanged(Event):
+    """Base of every escrow fact; subscribe to it to hear them all (e.g. socket pushes)."""
+
     escrow_id: str
     challenge_id: str
     state: str
     participant_ids: tuple[str, ...]
-    change: str
 
 
 @dataclass(frozen=True)
-class MilestoneSubmitted(Event):
-    challenge_id: str
-    milestone: int
-    solver_id: str
-    owner_id: str
+class EscrowFunded(EscrowChanged):
+    amount: int = 0
+    currency: str = ""
+
+
+@dataclass(frozen=True)
+class FundingFailed(EscrowChanged):
+    """The payment failed or was cancelled; nothing moved and the challenger may pay again."""
+
+    canceled: bool = False
+
+
+@dataclass(frozen=True)
+class MilestoneSubmitted(EscrowChanged):
+    milestone: int = 0
+    solver_id: str = ""
+    owner_id: str = ""
+
+
+@dataclass(frozen=True)
+class MilestoneReleased(EscrowChanged):
+    milestone: int = 0
+    amount: int = 0
+    currency: str = ""
+
+
+@dataclass(frozen=True)
+class EscrowRefunded(EscrowChanged):
+    amount: int = 0
+    currency: str = ""
+
+
+@dataclass(frozen=True)
+class DisputeOpened(EscrowChanged):
+    by_provider: bool = False  # a card dispute (chargeback) rather than a participant
+
+
+@dataclass(frozen=True)
+class DisputeResolved(EscrowChanged):
+    release_amount: int = 0
+    refund_amount: int = 0
+
+
+@dataclass(frozen=True)
+class EscrowCorrected(EscrowChanged):
+    """The provider reported a movement we did not make (an external refund, a reversed
+    transfer, a card dispute's outcome); ``correction`` names which."""
+
+    correction: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,45 +172,64 @@ class MessageSent(Event):
 class NotificationCreated(Event):
     notification_id: str
     user_id: str
+    kind: str = ""
 
 
+def _event_classes(base: type[Event]) -> dict[str, type[Event]]:
+    found: dict[str, type[Event]] = {}
+    for sub in base.__subclasses__():
+        found[sub.__name__] = sub
+        found.update(_event_classes(sub))
+    return found
+
+
+def event_from_record(record: dict[str, Any]) -> Event:
+    """The event ``Event.to_record`` wrote. Raises ``ValueError`` for anything else."""
+    try:
+        cls = _event_classes(Event)[record["type"]]
+        # JSON has no tuples; every sequence field of an event is a tuple.
+        data = {k: tuple(v) if isinstance(v, list) else v for k, v in record["data"].items()}
+        return cls(**data)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"not an event record: {exc}") from exc
+
+
+E = TypeVar("E", bound=Event)
 Handler = Callable[[Any], Awaitable[None]]
+
+
+class EventLog(Protocol):
+    """Where events that must be acted on go (the durable event log; see domain/ports.py)."""
+
+    async def append(self, event: Event) -> None: ...
 
 
 @dataclass
 class EventBus:
-    """Publishes to every handler subscribed to the event's class (or a base class).
+    """Publishes to every local handler subscribed to the event's class (or a base class),
+    and to the durable event log when one is attached.
 
     Handlers run after the state change is stored; one failing handler is logged and does not
     stop the others or the service that published.
     """
 
     _handlers: dict[type[Event], list[Handler]] = field(default_factory=lambda: defaultdict(list))
-    # Handlers that also want events published in other processes (see event_relay).
-    _remote: dict[type[Event], list[Handler]] = field(default_factory=lambda: defaultdict(list))
+    log: EventLog | None = None
     published: list[Event] = field(default_factory=list)
     keep_history: bool = False
 
-    def subscribe(self, event_type: type[Event], handler: Handler, *,
-                  remote: bool = False) -> None:
-        """``remote=True``: also called for events relayed from other processes. Only for
-        delivery that no other process does (e.g. a bot running on its own); anything that
-        writes state stays local, so each event is acted on once, where it happened."""
+    def subscribe(self, event_type: type[E], handler: Callable[[E], Awaitable[None]]) -> None:
         self._handlers[event_type].append(handler)
-        if remote:
-            self._remote[event_type].append(handler)
 
     async def publish(self, event: Event) -> None:
         if self.keep_history:
             self.published.append(event)
-        await self._run(event, self._handlers)
+        if self.log is not None:
+            await self.log.append(event)
+        await self.run_local(event)
 
-    async def deliver_remote(self, event: Event) -> None:
-        """An event another process published: only the handlers that asked for those run."""
-        await self._run(event, self._remote)
-
-    async def _run(self, event: Event, table: dict[type[Event], list[Handler]]) -> None:
-        handlers = [h for cls in type(event).__mro__ for h in table.get(cls, ())]
+    async def run_local(self, event: Event) -> None:
+        handlers = [h for cls in type(event).__mro__ for h in self._handlers.get(cls, ())]
         if not handlers:
             return
         results = await asyncio.gather(*(h(event) for h in handlers), return_exceptions=True)

@@ -79,8 +79,8 @@ def parse_money(text: str, currency: str) -> int | None:
     fraction = found[2] or ""
     if len(fraction) > digits:
         return None
-    scale: int = 10 ** digits
-    return int(found[1]) * scale + int(fraction.ljust(digits, "0") or 0)
+    minor: int = int(found[1]) * 10 ** digits + int(fraction.ljust(digits, "0") or 0)
+    return minor
 
 
 def exported_table() -> dict[str, object]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,14 @@ class Movement:
     currency: str
     idempotency_key: str | None = None
     source: str | None = None
+
+
+@runtime_checkable
+class RecordsSimulatedPayments(Protocol):
+    """The embedded gateway: told when its simulated checkout was paid, as Stripe would know."""
+
+    def record_payment(self, reference: str, *, escrow_id: str, amount: int,
+                       currency: str) -> None: ...
 
 
 class PaymentGateway(Protocol):
@@ -101,3 +109,94 @@ class Presence(Protocol):
     """Who has a live socket now (the realtime layer's presence, in process or in Redis)."""
 
     async def online(self, user_ids: Iterable[str]) -> dict[str, bool]: ...
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One entry of a durable stream as a consumer group sees it."""
+
+    stream: str
+    entry_id: str  # the stream's own id (what is acknowledged)
+    key: str  # stable across re-deliveries and duplicates: what handlers dedupe on
+    record: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    stream: str
+    group: str
+    key: str
+    record: dict[str, Any]
+    error: str
+    attempts: int
+    failed_at: str
+
+
+@dataclass(frozen=True)
+class GroupStats:
+    stream: str
+    group: str
+    length: int  # entries in the stream
+    pending: int  # delivered to a consumer, not yet acknowledged
+    lag: int  # not yet delivered to the group
+    dead: int
+
+
+class DurableLog(Protocol):
+    """Append-only streams read by consumer groups: each group sees every entry once (a
+    crashed consumer's entries go to another after ``lease`` seconds), acknowledges what it
+    finished, and keeps failures as dead letters that can be retried. Redis Streams in
+    production (domain/adapters/redis_log.py), in-process when embedded."""
+
+    async def append(self, stream: str, record: dict[str, Any]) -> str: ...
+
+    async def ensure_group(self, stream: str, group: str) -> None: ...
+
+    async def read(self, stream: str, group: str, consumer: str, *, count: int,
+                   block_ms: int, lease: float) -> list[LogEntry]:
+        """This consumer's own unacknowledged entries first (a restart resumes in order),
+        then entries other consumers left idle longer than ``lease``, then new ones."""
+        ...
+
+    async def attempt(self, entry: LogEntry, group: str) -> int:
+        """Count one more attempt at ``entry`` by ``group`` (kept across crashes)."""
+        ...
+
+    async def ack(self, entry: LogEntry, group: str) -> None: ...
+
+    async def touch(self, entries: list[LogEntry], group: str, consumer: str) -> None:
+        """Keep the lease on entries still being worked on."""
+        ...
+
+    async def bury(self, entry: LogEntry, group: str, error: str, attempts: int) -> None:
+        """Move ``entry`` to the group's dead letters and acknowledge it."""
+        ...
+
+    async def dead_letters(self, stream: str, group: str) -> list[DeadLetter]: ...
+
+    async def retry_dead(self, stream: str, group: str, key: str | None = None) -> int:
+        """Hand dead letters (one, or all) back to the group; returns how many."""
+        ...
+
+    async def stats(self) -> list[GroupStats]: ...
+
+    async def once(self, name: str, ttl: float) -> bool:
+        """True for the first caller of ``name`` within ``ttl`` seconds (schedule ticks)."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+class BadSignature(Exception):
+    """A webhook payload was not signed with our secret, or its signature is too old."""
+
+
+class WebhookSignatures(Protocol):
+    """The payment provider's webhook signature scheme (Stripe's ``Stripe-Signature``); the
+    offline gateway signs its simulated events with the same scheme."""
+
+    def verify(self, payload: bytes, header: str | None, secret: str) -> dict[str, Any]:
+        """The decoded event; raises ``BadSignature``."""
+        ...
+
+    def sign(self, payload: str, secret: str, timestamp: int | None = None) -> str: ...

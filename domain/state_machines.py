@@ -12,11 +12,12 @@ from domain.models.escrow import EscrowState as E
 
 CHALLENGE: Mapping[StrEnum, frozenset[StrEnum]] = {
     C.DRAFT: frozenset({C.OPEN, C.CANCELLED, C.REMOVED}),
-    C.OPEN: frozenset({C.IN_PROGRESS, C.CANCELLED, C.REMOVED}),
+    C.OPEN: frozenset({C.IN_PROGRESS, C.CANCELLED, C.REMOVED, C.EXPIRED}),
     C.IN_PROGRESS: frozenset({C.COMPLETED, C.CANCELLED, C.REMOVED}),
     C.COMPLETED: frozenset({C.REMOVED}),
     C.CANCELLED: frozenset({C.REMOVED}),
     C.REMOVED: frozenset(),
+    C.EXPIRED: frozenset({C.REMOVED}),
 }
 
 APPLICATION: Mapping[StrEnum, frozenset[StrEnum]] = {

@@ -8,8 +8,8 @@ import asyncio
 import sys
 
 from domain.errors import DomainError
-from domain.settings import Settings
 from domain.storage import close_storage, open_storage
+from openchance.settings import Settings
 
 ROLES = ("moderator", "admin")
 

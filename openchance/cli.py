@@ -7,7 +7,7 @@ import asyncio
 import logging
 import sys
 
-from domain.settings import Settings
+from openchance.settings import Settings
 
 
 def _banner(settings: Settings, host: str, port: int, demo: bool) -> str:
@@ -28,12 +28,15 @@ def _banner(settings: Settings, host: str, port: int, demo: bool) -> str:
 def _serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
-    from realtime.app import create_app
+    from openchance.serve import create_app
 
     settings = Settings()
     from domain.services.escrow_guard import ephemeral_money_refusal
 
-    if refusal := ephemeral_money_refusal(settings, args.allow_ephemeral_money):
+    if refusal := ephemeral_money_refusal(
+            real_payments=bool(settings.stripe_secret_key),
+            durable_store=bool(settings.mongodb_url),
+            allow_ephemeral_money=args.allow_ephemeral_money):
         print(refusal, file=sys.stderr)
         return 2
     if not settings.openchance_public_url:
@@ -56,27 +59,26 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 async def _seed() -> int:
-    from domain.bootstrap import build_deps
     from domain.demo import load_demo
-    from domain.storage import close_storage, open_storage
+    from openchance.runtime import runtime
 
     settings = Settings()
     if not settings.mongodb_url:
         print("seed writes into the MongoDB that MONGODB_URL names; it is unset.\n"
               "For the embedded store use: openchance serve --demo", file=sys.stderr)
         return 2
-    client = await open_storage(settings.mongodb_url, settings.mongodb_database)
-    try:
-        await load_demo(build_deps(settings))
-    finally:
-        await close_storage(client)
+    async with runtime(settings, "seed") as rt:
+        await load_demo(rt.deps)
     print("Demo users, challenges and a conversation were added.")
     return 0
 
 
-def _worker(_: argparse.Namespace) -> int:
-    from workers.runner import run_worker
+def _worker(args: argparse.Namespace) -> int:
+    from openchance.worker import inspect_queues, run_worker
 
+    if args.list or args.dead or args.retry:
+        return asyncio.run(inspect_queues(Settings(), show_dead=args.dead, retry=args.retry,
+                                          group=args.group))
     return asyncio.run(run_worker(Settings()))
 
 
@@ -106,6 +108,12 @@ def build_parser() -> argparse.ArgumentParser:
                             "on exit)")
     serve.set_defaults(run=_serve)
     worker = commands.add_parser("worker", help="run background jobs")
+    shown = worker.add_mutually_exclusive_group()
+    shown.add_argument("--list", action="store_true", help="show each queue and exit")
+    shown.add_argument("--dead", action="store_true", help="show dead letters and exit")
+    shown.add_argument("--retry", metavar="KEY|all",
+                       help="hand one dead letter (or all) back to its group and exit")
+    worker.add_argument("--group", help="with --dead/--retry: only this consumer group")
     worker.set_defaults(run=_worker)
     bot = commands.add_parser("bot", help="run one chat bot as its own process")
     bot.add_argument("platform", choices=["telegram", "discord", "slack"])

@@ -7,7 +7,7 @@ from typing import Any
 from aiohttp import web
 
 from domain.deps import Deps
-from domain.settings import Settings
+from openchance.settings import Settings
 
 SETTINGS = web.AppKey("settings", Settings)
 DEPS = web.AppKey("deps", Deps)

@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 
 from domain.adapters.offline_gateway import OfflineGateway
-from domain.bootstrap import build_deps
 from domain.deps import Deps
 from domain.models.users import Role, User
 from domain.services import accounts
 from domain.services.common import update_where
-from domain.settings import Settings
 from domain.storage import close_storage, open_storage
+from openchance.bootstrap import build_deps
+from openchance.settings import Settings
 from tests.redis_server import PrivateRedis, redis_server_binary
 
 

@@ -1,76 +1,82 @@
-"""Periodic jobs run inside ``openchance serve`` (embedded mode has no separate worker).
+"""The worker's jobs and their schedule.
 
-``openchance worker`` runs the same jobs against a shared MongoDB (workers/runner.py).
+Each job is one domain function of ``deps``, safe to run twice or on two workers at once
+(every step inside is a conditional update). The schedule turns time into entries of the
+durable ``jobs`` stream, one per job and time slot however many workers run, and the
+``worker`` group handles them with retries and dead letters like any other entry.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from domain.deps import Deps
+from domain.jobs import enqueue_job
+from domain.ports import DurableLog, LogEntry
+from domain.services.deadlines import expire_overdue, remind_upcoming
 from domain.services.escrow_reconciliation import reconcile
 from domain.services.escrow_recovery import recover_operations
 from domain.services.escrow_settlement import auto_refund_stale
 from domain.services.offline_delivery import deliver_due_digests
 
 log = logging.getLogger(__name__)
+
+Job = Callable[[Deps], Awaitable[Any]]
+JOBS: dict[str, Job] = {
+    "auto_refund": auto_refund_stale,
+    "expire_deadlines": expire_overdue,
+    "remind_deadlines": remind_upcoming,
+    # Mail digests of what people missed while away (domain/services/offline_delivery.py).
+    "deliver_digests": deliver_due_digests,
+    # Money safety: finish or release decisions a crash left open; ledger against gateway.
+    "recover_money": recover_operations,
+    "reconcile_money": reconcile,
+}
+# Seconds between runs of each scheduled job.
+SCHEDULE: dict[str, float] = {
+    "auto_refund": 300.0,
+    "expire_deadlines": 60.0,
+    "remind_deadlines": 300.0,
+    "deliver_digests": 60.0,
+    "recover_money": 300.0,
+    "reconcile_money": 900.0,
+}
 FIRST_RUN_DELAY_SECONDS = 5.0
-JOB_INTERVAL_SECONDS = 300.0
-DIGEST_INTERVAL_SECONDS = 60.0
 
 
-async def run_periodic_jobs(deps: Deps, interval: float = JOB_INTERVAL_SECONDS,
-                            first_delay: float = FIRST_RUN_DELAY_SECONDS) -> None:
-    """Refund stale escrows every ``interval`` seconds until cancelled; a failing run is
-    logged and the next one tries again."""
+def job_handler(deps: Deps, jobs: dict[str, Job] | None = None
+                ) -> Callable[[LogEntry], Awaitable[None]]:
+    table = JOBS if jobs is None else jobs
+
+    async def handle(entry: LogEntry) -> None:
+        kind = entry.record.get("job")
+        job = table.get(str(kind))
+        if job is None:
+            raise LookupError(f"no job named {kind!r}")
+        result = await job(deps)
+        if result:
+            log.info("job %s (%s): %s", kind, entry.key, result)
+
+    return handle
+
+
+async def run_schedule(streams: DurableLog, schedule: dict[str, float] | None = None,
+                       first_delay: float = FIRST_RUN_DELAY_SECONDS) -> None:
+    """Enqueue each job once per slot of its interval, until cancelled. Several workers may
+    run this: ``once`` lets one of them enqueue each slot."""
+    plan = SCHEDULE if schedule is None else schedule
     await asyncio.sleep(first_delay)
     while True:
-        try:
-            refunded = await auto_refund_stale(deps)
-            if refunded:
-                log.info("auto-refunded %d stale escrow(s): %s", len(refunded), refunded)
-        except Exception:
-            log.exception("the auto-refund job failed; retrying in %s s", interval)
-        await run_money_jobs(deps)
-        await asyncio.sleep(interval)
-
-
-async def run_digest_jobs(deps: Deps, interval: float = DIGEST_INTERVAL_SECONDS) -> None:
-    """Mail digests of what people missed while away (domain/services/offline_delivery.py)."""
-    while True:
-        await asyncio.sleep(interval)
-        try:
-            sent = await deliver_due_digests(deps)
-            if sent:
-                log.info("mailed %d digest(s) of missed messages and notifications", sent)
-        except Exception:
-            log.exception("the digest job failed; retrying in %s s", interval)
-
-
-async def run_money_jobs(deps: Deps) -> None:
-    """Money safety: finish or release unfinished decisions, then compare ledger and gateway."""
-    for name, job in (("recovery", recover_operations), ("reconciliation", reconcile)):
-        try:
-            report = await job(deps)
-            log.info("money %s: %s", name, report)
-        except Exception:
-            log.exception("the money %s job failed; the next run tries again", name)
-
-
-@contextlib.asynccontextmanager
-async def in_process_jobs(deps: Deps, interval: float = JOB_INTERVAL_SECONDS,
-                          first_delay: float = FIRST_RUN_DELAY_SECONDS) -> AsyncIterator[None]:
-    tasks = [asyncio.create_task(run_periodic_jobs(deps, interval, first_delay),
-                                 name="openchance-jobs"),
-             asyncio.create_task(run_digest_jobs(deps), name="openchance-digests")]
-    try:
-        yield
-    finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        now = time.time()
+        for kind, interval in plan.items():
+            slot = int(now // interval)
+            try:
+                if await streams.once(f"tick:{kind}:{slot}", ttl=interval * 2):
+                    await enqueue_job(streams, kind, key=f"{kind}:{slot}")
+            except Exception as exc:  # Redis away: the next tick tries again
+                log.warning("could not schedule %s: %s", kind, exc)
+        await asyncio.sleep(min(plan.values(), default=60.0) / 4 if plan else 60.0)

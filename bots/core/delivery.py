@@ -1,7 +1,8 @@
 """What reaches a chat platform without being asked: DMs for notifications and chat
-messages (to every account the recipient tied to that platform), and challenge cards in the
-communities that opted in, edited in place when the challenge changes. Written once here;
-each platform only implements ``ChatPlatform``.
+messages (to every account the recipient tied to that platform, when their notification
+preferences want that kind there; a DM that arrived is not mailed again by the offline
+digest), and challenge cards in the communities that opted in, edited in place when the
+challenge changes. Written once here; each platform only implements ``ChatPlatform``.
 
 ``Delivery.handle(event, key)`` takes one event (what a durable queue's consumer calls); until
 that queue runs deliveries, ``subscribe`` hears the domain's EventBus and runs each delivery
@@ -18,6 +19,7 @@ from typing import Any
 
 from bots.core.platform import ChatPlatform
 from bots.core.presenters import card, message_dm, notification_dm, removed_card
+from bots.core.results import Reply
 from domain.errors import NotFound
 from domain.events import (
     ChallengePosted,
@@ -28,7 +30,17 @@ from domain.events import (
     NotificationCreated,
 )
 from domain.models.challenges import Application, ChallengeState
-from domain.services import accounts, announcements, applications, conversations, notifications
+from domain.services import (
+    accounts,
+    announcements,
+    applications,
+    conversations,
+    notification_preferences,
+    notifications,
+    offline_delivery,
+    receipts,
+)
+from domain.services.notification_preferences import MESSAGE
 
 log = logging.getLogger(__name__)
 Spawn = Callable[[Coroutine[Any, Any, Any]], None]
@@ -65,6 +77,9 @@ class Delivery:
             note = await notifications.notification_for(user_id, notification_id)
         except NotFound:
             return  # deleted since (the account went away)
+        channel = self.platform.platform.value
+        if not await notification_preferences.wants(user_id, note.kind, channel):
+            return
         application: Application | None = None
         if note.kind == "application.received":
             found = [a for a in await applications.list_applications(
@@ -73,8 +88,23 @@ class Delivery:
             application = found[0] if found else None
         reply = notification_dm(note.kind, note.text, note.data, self.platform.commands,
                                 application)
+        await self._dm(user_id, people, reply, f"notification:{notification_id}")
+
+    async def _dm(self, user_id: str, people: list[str], reply: Reply, ref: str) -> None:
+        """DM each account once: a durable log may hand the same event over again (after a
+        crash), and the receipt, written right after the send, says it already went out."""
+        reached = []
         for person in people:
-            await self.platform.send_dm(person, reply)
+            receipt = f"{self.platform.platform.value}:{ref}:{person}"
+            if await receipts.delivered(receipt):
+                reached.append("before")
+                continue
+            sent = await self.platform.send_dm(person, reply)
+            await receipts.mark_delivered(receipt)
+            reached.append(sent)
+        if any(sent is not None for sent in reached):
+            # Reached here: the offline digest does not mail it as well.
+            await offline_delivery.mark_reached(user_id, ref, self.platform.platform.value)
 
     async def relay_message(self, event: MessageSent) -> None:
         sender = None
@@ -82,7 +112,8 @@ class Delivery:
             if user_id == event.sender_id:
                 continue
             people = await self.accounts_of(user_id)
-            if not people:
+            if not people or not await notification_preferences.wants(
+                    user_id, MESSAGE, self.platform.platform.value):
                 continue
             found = await conversations.history(user_id, event.conversation_id,
                                                 after_seq=event.seq - 1, limit=1)
@@ -90,8 +121,7 @@ class Delivery:
                 sender, _ = await accounts.public_profile(event.sender_id)
             reply = message_dm(sender.display_name, found[0].body if found else "",
                                event.conversation_id, self.platform.how_to_answer)
-            for person in people:
-                await self.platform.send_dm(person, reply)
+            await self._dm(user_id, people, reply, f"message:{event.message_id}")
 
     async def announce(self, challenge_id: str) -> None:
         async with self._card_locks[challenge_id]:
@@ -124,12 +154,12 @@ class Delivery:
                                               shown)
 
 
-def subscribe(bus: EventBus, delivery: Delivery, spawn: Spawn, *,
-              remote: bool = False) -> None:
-    """``remote``: also deliver events relayed from other processes (a bot run on its own)."""
+def subscribe(bus: EventBus, delivery: Delivery, spawn: Spawn) -> None:
+    """Deliveries of this process's own events, in the background (no durable log): the
+    core's own tests. Platforms consume their group of the event log instead."""
 
     async def on_event(event: Event) -> None:
         spawn(delivery.handle(event))
 
     for kind in (NotificationCreated, MessageSent, ChallengePosted, ChallengeUpdated):
-        bus.subscribe(kind, on_event, remote=remote)
+        bus.subscribe(kind, on_event)

@@ -17,7 +17,7 @@ from bots.discord.cogs import COGS
 from bots.discord.platform import DiscordPlatform
 from bots.discord.rest import point_rest_at
 from domain.deps import Deps
-from domain.settings import Settings
+from openchance.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +59,15 @@ class OpenChanceBot(commands.AutoShardedBot):
         await super().close()
 
 
-def build_bot(deps: Deps, settings: Settings, *, remote_events: bool = False) -> OpenChanceBot:
-    """The bot, with REST pointed where DISCORD_API_URL says, and the deliveries of DMs and
-    cards subscribed (``remote_events``: also for events relayed from other processes)."""
+def build_bot(deps: Deps, settings: Settings, *,
+              deliver_in_process: bool = True) -> OpenChanceBot:
+    """The bot, with REST pointed where DISCORD_API_URL says. ``deliver_in_process``: DMs
+    and cards for this process's own events, from the EventBus (tests of the bot); a process
+    of the runtime consumes the event log's ``discord`` group instead (gateway.py)."""
     if not settings.discord_bot_token:
         raise ValueError("DISCORD_BOT_TOKEN is not set")
     point_rest_at(settings.discord_api_url)
     bot = OpenChanceBot(deps, settings)
-    delivery.subscribe(deps.bus, delivery.Delivery(bot.platform), bot.outbox.spawn,
-                       remote=remote_events)
+    if deliver_in_process:
+        delivery.subscribe(deps.bus, delivery.Delivery(bot.platform), bot.outbox.spawn)
     return bot

@@ -1,20 +1,26 @@
 """Gateway mode: ``openchance bot discord`` runs the bot as its own process, connected to
-Discord's gateway (sharded automatically), until stopped."""
+Discord's gateway (sharded automatically), until stopped.
+
+It shares MONGODB_URL and REDIS_URL with the ``serve`` nodes: what happens anywhere reaches it
+through the event log's ``discord`` group (also what happened while it was down), and what
+happens in it reaches web sockets through the write-only Redis manager."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
+from typing import TYPE_CHECKING
 
-from domain.adapters.event_relay import relayed_events
-from domain.adapters.socket_push import socket_emitter, subscribe_socket_pushes
-from domain.bootstrap import build_deps
-from domain.settings import Settings
-from domain.storage import close_storage, open_storage
+from bots.core import delivery
+from openchance.runtime import Runtime, runtime
+from openchance.settings import Settings
+
+if TYPE_CHECKING:
+    from bots.discord.bot import OpenChanceBot
 
 log = logging.getLogger(__name__)
+GROUP = "discord"
 
 
 async def run_gateway(settings: Settings) -> int:
@@ -26,25 +32,18 @@ async def run_gateway(settings: Settings) -> int:
     if not settings.mongodb_url:
         log.warning("MONGODB_URL is unset: this bot has its own in-memory store, separate from "
                     "any `openchance serve`. Point both at the same MongoDB to share one.")
-    storage = await open_storage(settings.mongodb_url, settings.mongodb_database)
-    deps = build_deps(settings)
-    bot = build_bot(deps, settings, remote_events=bool(settings.redis_url))
-    loop = asyncio.get_running_loop()
-    for stop in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(stop, lambda: asyncio.ensure_future(bot.close()))
-    try:
-        async with contextlib.AsyncExitStack() as stack:
-            if settings.redis_url:
-                # Events of `serve` nodes reach this bot (DMs, cards); its events reach their
-                # sockets through a write-only Socket.IO manager.
-                await stack.enter_async_context(
-                    relayed_events(deps.bus, settings.redis_url, listen=True))
-                subscribe_socket_pushes(deps.bus, socket_emitter(settings.redis_url))
-            else:
-                log.warning("REDIS_URL is unset: this bot hears only its own events, so actions "
-                            "taken on the web reach no Discord DM.")
-            async with bot:
-                await bot.start(settings.discord_bot_token)
-    finally:
-        await close_storage(storage)
+    built: list[OpenChanceBot] = []
+
+    def setup(rt: Runtime) -> None:
+        bot = build_bot(rt.deps, settings, deliver_in_process=False)
+        rt.consume_events(GROUP, delivery.Delivery(bot.platform).handle)
+        built.append(bot)
+
+    async with runtime(settings, "bot discord", setup=setup):
+        bot = built[0]
+        loop = asyncio.get_running_loop()
+        for stop in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(stop, lambda: asyncio.ensure_future(bot.close()))
+        async with bot:
+            await bot.start(settings.discord_bot_token)
     return 0

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 COMMANDS = {"help": "/help", "link": "/link code:", "post": "/challenge post",
             "list": "/challenge list", "my": "/my", "fund": "/escrow fund id:{id}",
-            "submit": "/escrow submit id:{id} n: note:", "release": "/escrow release id:{id} n:"}
+            "submit": "/escrow submit id:{id} n: note:", "release": "/escrow release id:{id} n:",
+            "settings": "/settings channel: kind: on:"}
 
 # Keyed by the command's qualified name (and the core's verb where they differ).
 USAGE: dict[str, str] = {
@@ -16,6 +17,7 @@ USAGE: dict[str, str] = {
     "challenge show": "/challenge show id: — one challenge, with its buttons",
     "apply": "/apply id: — apply to a challenge (a form opens)",
     "my": "/my — what you posted, solve and applied to",
+    "settings": "/settings channel: kind: on: — what reaches you where (no options: show)",
     "escrow fund": "/escrow fund id: — pay the reward into escrow (you confirm first)",
     "escrow submit": "/escrow submit id: n: note: — hand in milestone n",
     "escrow release": "/escrow release id: n: — pay milestone n to the solver (you confirm "

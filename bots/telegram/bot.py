@@ -11,13 +11,12 @@ from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
 
-from bots.telegram import delivery, errors
+from bots.telegram import errors
 from bots.telegram.actor import ActorMiddleware
-from bots.telegram.outbox import Outbox
 from bots.telegram.retry import RetryAfterMiddleware
 from bots.telegram.routers import ROUTER_MODULES
 from domain.deps import Deps
-from domain.settings import Settings
+from openchance.settings import Settings
 
 # A wizard left half-way is forgotten after a day (Redis storage only; memory lives as long
 # as the process).
@@ -60,13 +59,5 @@ def build_dispatcher(deps: Deps, settings: Settings) -> Dispatcher:
     return dispatcher
 
 
-def wire(deps: Deps, settings: Settings, *, remote_events: bool = False
-         ) -> tuple[Bot, Dispatcher, Outbox]:
-    """Bot, dispatcher, and the bus subscriptions that carry DMs and announcements out
-    (``remote_events``: also for events relayed from other processes)."""
-    bot = build_bot(settings)
-    dispatcher = build_dispatcher(deps, settings)
-    outbox = Outbox()
-    delivery.subscribe(deps, bot, outbox, remote=remote_events)
-    dispatcher["outbox"] = outbox
-    return bot, dispatcher, outbox
+def build(deps: Deps, settings: Settings) -> tuple[Bot, Dispatcher]:
+    return build_bot(settings), build_dispatcher(deps, settings)

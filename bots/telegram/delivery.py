@@ -1,7 +1,10 @@
 """What reaches Telegram without being asked: DMs for notifications and chat messages, and the
 announcement cards in opted-in communities (edited in place when a challenge changes).
 
-Subscribed to the domain's EventBus; the work runs in the outbox so a publisher never waits."""
+``Delivery.handle`` is the consumer of the durable event log's ``telegram`` group: it sees
+every event once and in order, also those published while the bot was down, and may see one
+again after a crash, so each DM is guarded by a delivery receipt and each card by its
+announcement record."""
 
 from __future__ import annotations
 
@@ -9,22 +12,34 @@ import asyncio
 import logging
 from collections import defaultdict
 from html import escape
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bots.telegram.callbacks import ChallengeCb, ConversationCb, MoneyCb
-from bots.telegram.outbox import Outbox
 from bots.telegram.render import challenge_buttons, challenge_card
 from bots.telegram.routers.applications import decision_buttons
 from bots.telegram.routers.browse import deep_link
-from domain.deps import Deps
 from domain.errors import NotFound
-from domain.events import ChallengePosted, ChallengeUpdated, MessageSent, NotificationCreated
+from domain.events import (
+    ChallengePosted,
+    ChallengeUpdated,
+    Event,
+    MessageSent,
+    NotificationCreated,
+)
 from domain.models.challenges import ChallengeState
 from domain.models.users import Platform
-from domain.services import accounts, announcements, applications, conversations, notifications
+from domain.services import (
+    accounts,
+    announcements,
+    applications,
+    conversations,
+    notifications,
+    receipts,
+)
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +97,16 @@ class Delivery:
         # a slow older edit can never overwrite a newer card.
         self._card_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
+    async def handle(self, event: Event, key: str) -> None:
+        if isinstance(event, NotificationCreated):
+            await self.notify(event)
+        elif isinstance(event, MessageSent):
+            await self.relay_message(event)
+        elif isinstance(event, ChallengePosted):
+            await self.announce(event.challenge_id)
+        elif isinstance(event, ChallengeUpdated):
+            await self.refresh_cards(event.challenge_id)
+
     async def _send(self, chat_id: int | str, text: str,
                     markup: InlineKeyboardMarkup | None = None) -> int | None:
         try:
@@ -91,13 +116,24 @@ class Delivery:
             return None
         return sent.message_id
 
+    async def _send_once(self, receipt: str, chat_id: int, text: str,
+                         markup: InlineKeyboardMarkup | None = None) -> None:
+        if await receipts.delivered(receipt):
+            return
+        await self._send(chat_id, text, markup)
+        await receipts.mark_delivered(receipt)
+
     async def notify(self, event: NotificationCreated) -> None:
         chats = await telegram_chats(event.user_id)
         if not chats:
             return
-        text, markup = await notification_dm(event.user_id, event.notification_id)
+        try:
+            text, markup = await notification_dm(event.user_id, event.notification_id)
+        except NotFound:
+            return  # deleted since (the account went away)
         for chat_id in chats:
-            await self._send(chat_id, text, markup)
+            await self._send_once(f"telegram:dm:{event.notification_id}:{chat_id}", chat_id,
+                                  text, markup)
 
     async def relay_message(self, event: MessageSent) -> None:
         reply = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
@@ -110,11 +146,15 @@ class Delivery:
             if chats:
                 text = await message_dm(user_id, event)
                 for chat_id in chats:
-                    await self._send(chat_id, text, reply)
+                    await self._send_once(f"telegram:msg:{event.message_id}:{chat_id}",
+                                          chat_id, text, reply)
 
     async def announce(self, challenge_id: str) -> None:
         async with self._card_locks[challenge_id]:
             challenge, audience = await announcements.audiences(Platform.TELEGRAM, challenge_id)
+            posted = {a.community_external_id
+                      for a in await announcements.of_challenge(Platform.TELEGRAM, challenge_id)}
+            audience = [c for c in audience if c.external_id not in posted]
             if not audience:
                 return
             markup = challenge_buttons(challenge, await deep_link(self.bot, challenge.id))
@@ -148,24 +188,5 @@ class Delivery:
                     log.debug("card %s not edited: %s", card.id, exc)
 
 
-def subscribe(deps: Deps, bot: Bot, outbox: Outbox, *, remote: bool = False) -> Delivery:
-    """``remote``: also deliver events relayed from other processes (a bot run on its own)."""
-    delivery = Delivery(bot)
-
-    async def on_notification(event: NotificationCreated) -> None:
-        outbox.spawn(delivery.notify(event))
-
-    async def on_message(event: MessageSent) -> None:
-        outbox.spawn(delivery.relay_message(event))
-
-    async def on_posted(event: ChallengePosted) -> None:
-        outbox.spawn(delivery.announce(event.challenge_id))
-
-    async def on_updated(event: ChallengeUpdated) -> None:
-        outbox.spawn(delivery.refresh_cards(event.challenge_id))
-
-    deps.bus.subscribe(NotificationCreated, on_notification, remote=remote)
-    deps.bus.subscribe(MessageSent, on_message, remote=remote)
-    deps.bus.subscribe(ChallengePosted, on_posted, remote=remote)
-    deps.bus.subscribe(ChallengeUpdated, on_updated, remote=remote)
-    return delivery
+def handler(bot: Bot) -> Any:
+    return Delivery(bot).handle

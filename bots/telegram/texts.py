@@ -19,6 +19,8 @@ USAGE: dict[str, str] = {
     "release": "/release ID [N] — pay milestone N to the solver (you confirm first)",
     "refund": "/refund ID — give the escrow back to you (you confirm first)",
     "review": "/review ID RATING TEXT — rate the other side 1 to 5 after completion",
+    "settings": "/settings [telegram|email|web] [messages|all|KIND] on|off — what reaches "
+                "you where (no words: show)",
     "community": "/community on|off [@channel] — (chat admins) announce new challenges here",
     "cancel": "/cancel — stop what you are in the middle of",
     "ban": "/ban USER_ID [reason] — (moderators) ban a user; or reply to their message",
@@ -30,11 +32,11 @@ USAGE: dict[str, str] = {
 # For the core's hints (``bots.core.caller.Commands``).
 COMMANDS = {"help": "/help", "link": "/link CODE", "post": "/post", "list": "/challenges",
             "my": "/my", "fund": "/fund {id}", "submit": "/submit {id} N NOTE",
-            "release": "/release {id} N"}
+            "release": "/release {id} N", "settings": "/settings [CHANNEL] [KIND] on|off"}
 MODERATOR_COMMANDS = ("ban", "unban", "remove", "reports")
 # Commands about one person's own account or money: answered only in a private chat.
-PRIVATE_ONLY = ("link", "post", "apply", "my", "fund", "submit", "release", "refund", "review",
-                "cancel")
+PRIVATE_ONLY = ("link", "post", "apply", "my", "settings", "fund", "submit", "release",
+                "refund", "review", "cancel")
 
 
 def help_text() -> str:

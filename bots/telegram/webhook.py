@@ -16,14 +16,14 @@ from urllib.parse import urlparse
 
 from aiohttp import web
 
-from domain.settings import Settings
-from realtime.keys import DEPS, SETTINGS
+from bots.telegram.handle import TelegramBot
+from openchance.settings import Settings
 
 log = logging.getLogger(__name__)
 LOOPBACK = {"localhost", "::1", "0.0.0.0", "::"}
 WEBHOOK_PATH = "/api/v1/webhooks/telegram"
-# Typed slots for what this module put on the app (the Bot, Dispatcher and Outbox).
-TELEGRAM = web.AppKey("telegram", object)
+# What ``mount`` put on the app (tests reach the bot through it).
+TELEGRAM = web.AppKey("telegram", TelegramBot)
 
 
 def webhook_secret(settings: Settings) -> str:
@@ -43,19 +43,14 @@ def webhook_reachable(settings: Settings) -> bool:
     return bool(host) and host not in LOOPBACK and not host.startswith("127.")
 
 
-def setup_telegram(app: web.Application) -> None:
-    """Mount the webhook route when TELEGRAM_BOT_TOKEN is set; otherwise do nothing."""
-    settings = app[SETTINGS]
-    if not settings.telegram_bot_token:
-        return
+def mount(app: web.Application, telegram: TelegramBot) -> None:
+    """Serve the bot from this aiohttp app: the webhook route when Telegram can reach us at
+    OPENCHANCE_PUBLIC_URL, long polling from this process otherwise."""
     from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 
-    from bots.telegram.bot import wire
-
-    bot, dispatcher, outbox = wire(app[DEPS], settings)
-    app[TELEGRAM] = (bot, dispatcher, outbox)
+    settings, bot, dispatcher = telegram.settings, telegram.bot, telegram.dispatcher
+    app[TELEGRAM] = telegram
     secret = webhook_secret(settings)
-
     public_url = settings.openchance_public_url if webhook_reachable(settings) else None
     polling: list[asyncio.Task[None]] = []
 
@@ -87,14 +82,13 @@ def setup_telegram(app: web.Application) -> None:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    async def drain(app: web.Application) -> None:
-        await outbox.drain()
-        await dispatcher.storage.close()
+    async def close(app: web.Application) -> None:
+        await telegram.close()
 
     if public_url:
         app.on_startup.append(register_webhook)
     else:
         app.on_startup.append(start_polling)
         app.on_shutdown.append(stop_polling)
-    app.on_shutdown.append(drain)
+    app.on_cleanup.append(close)
     SimpleRequestHandler(dispatcher, bot, secret_token=secret).register(app, path=WEBHOOK_PATH)

@@ -62,7 +62,7 @@ class StripeGateway:
     async def close(self) -> None:
         if self._client is not None:
             assert self._http is not None
-            await self._http.close_async()
+            await self._http.close_async()  # type: ignore[no-untyped-call]
             self._client = None
 
     async def start_funding(self, *, escrow_id: str, challenge_id: str, amount: int,

@@ -12,11 +12,12 @@ from typing import Any
 
 import stripe
 
+from domain.ports import BadSignature
+
 DEFAULT_TOLERANCE_SECONDS = 300
 
 
-class BadSignature(Exception):
-    """The payload was not signed with our secret, or the signature is too old."""
+__all__ = ["BadSignature", "StripeSignatures", "sign", "verify"]
 
 
 def verify(payload: bytes, header: str | None, secret: str,
@@ -44,5 +45,16 @@ def verify(payload: bytes, header: str | None, secret: str,
 
 def sign(payload: str, secret: str, timestamp: int | None = None) -> str:
     """The ``Stripe-Signature`` header for ``payload``."""
-    return stripe.WebhookSignature.generate_signature_header(
+    header: str = stripe.WebhookSignature.generate_signature_header(
         payload, secret, timestamp=timestamp if timestamp is not None else int(time.time()))
+    return header
+
+
+class StripeSignatures:
+    """``verify`` and ``sign`` as the domain's WebhookSignatures port."""
+
+    def verify(self, payload: bytes, header: str | None, secret: str) -> dict[str, Any]:
+        return verify(payload, header, secret)
+
+    def sign(self, payload: str, secret: str, timestamp: int | None = None) -> str:
+        return sign(payload, secret, timestamp)

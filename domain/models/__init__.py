@@ -7,9 +7,11 @@ from domain.models.challenges import Application, Challenge
 from domain.models.chat import Conversation, Message, Notification
 from domain.models.escrow import Escrow, Submission
 from domain.models.mail import OutboxMail
+from domain.models.outbox import OutboxEntry
 from domain.models.payment_events import StripeEvent
 from domain.models.payment_operations import MoneyFlag, PaymentOperation
 from domain.models.payouts import PayoutAccount
+from domain.models.receipts import DeliveryReceipt
 from domain.models.social import AuditEntry, Community, Report, Review
 from domain.models.users import AuthToken, LinkCode, PlatformIdentity, User
 
@@ -19,7 +21,7 @@ ALL_DOCUMENTS = (
     Escrow, PaymentOperation, MoneyFlag, Submission, StripeEvent, PayoutAccount,
     Review, Report, AuditEntry, Community,
     Conversation, Message, Notification,
-    Announcement,
+    Announcement, DeliveryReceipt, OutboxEntry,
     AccountToken, OutboxMail, NotificationPreferences, PendingAlert,
 )
 

@@ -18,6 +18,7 @@ class ChallengeState(StrEnum):
     COMPLETED = "completed"
     CANCELLED = "cancelled"
     REMOVED = "removed"
+    EXPIRED = "expired"  # the deadline passed with no accepted solver
 
 
 class Difficulty(StrEnum):
@@ -51,6 +52,8 @@ class Challenge(Document):
     deadline: UtcDatetime | None = None
     # deadline, or a far-future date when there is none, so "ending soonest" sorts them last.
     deadline_key: UtcDatetime
+    # When the 24-hour deadline reminder went out (so it goes out once).
+    reminded_at: UtcDatetime | None = None
     visibility: Visibility = Visibility.PUBLIC
     community_id: str | None = None
     state: ChallengeState = ChallengeState.OPEN

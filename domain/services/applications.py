@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from beanie import SortDirection
 from pymongo.errors import DuplicateKeyError
 
 from domain.deps import Deps
@@ -55,7 +56,8 @@ async def list_applications(actor_id: str, challenge_id: str) -> list[Applicatio
 async def my_applications(actor_id: str) -> list[Application]:
     actor = await load_actor(actor_id)
     return await (Application.find({"solver_id": actor.id})
-                  .sort([("created_at", -1), ("_id", -1)]).limit(200).to_list())
+                  .sort([("created_at", SortDirection.DESCENDING),
+                         ("_id", SortDirection.DESCENDING)]).limit(200).to_list())
 
 
 async def _decide(deps: Deps, application: Application, challenge: Challenge,

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from beanie import SortDirection
+
 from domain.deps import Deps
 from domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from domain.events import ChallengePosted, ChallengeUpdated
@@ -171,7 +173,7 @@ async def list_challenges(query: Mapping[str, Any],
     page = after_filter(field, descending, form.cursor)
     if page:
         condition.setdefault("$and", []).append(page)
-    direction = -1 if descending else 1
+    direction = SortDirection.DESCENDING if descending else SortDirection.ASCENDING
     items = await (Challenge.find(condition)
                    .sort([(field, direction), ("_id", direction)])
                    .limit(form.limit + 1).to_list())
@@ -179,6 +181,7 @@ async def list_challenges(query: Mapping[str, Any],
     if len(items) > form.limit:
         items = items[: form.limit]
         last = items[-1]
-        value: Any = last.reward.amount if field == "reward.amount" else getattr(last, field)
-        next_cursor = encode_cursor(value, last.id)
+        last_value: Any = (last.reward.amount if field == "reward.amount"
+                           else getattr(last, field))
+        next_cursor = encode_cursor(last_value, last.id)
     return items, next_cursor

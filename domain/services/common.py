@@ -70,8 +70,9 @@ async def get_or_404(model: type[D], doc_id: Any, what: str) -> D:
 async def update_where(model: type[D], condition: Mapping[str, Any],
                        update: Mapping[str, Any]) -> D | None:
     """One atomic conditional update; the new document, or None if the condition did not hold."""
-    return await model.find_one(dict(condition)).update(
-        dict(update), response_type=UpdateResponse.NEW_DOCUMENT)
+    updated: D | None = await model.find_one(dict(condition)).update(
+        dict(update), response_type=UpdateResponse.NEW_DOCUMENT)  # type: ignore[assignment]
+    return updated
 
 
 def parse_platform(value: Any) -> Platform:

@@ -9,7 +9,7 @@ from pymongo.errors import DuplicateKeyError
 
 from domain.deps import Deps
 from domain.errors import Conflict, Forbidden, GatewayFailed, InvalidTransition
-from domain.events import MilestoneSubmitted
+from domain.events import EscrowFunded, MilestoneSubmitted
 from domain.models.challenges import Challenge, ChallengeState
 from domain.models.common import utcnow
 from domain.models.escrow import (
@@ -118,7 +118,8 @@ async def confirm_funding(deps: Deps, escrow_id: str, *, amount: int, currency: 
     escrow = await mutate(escrow_id, change)
     if outcome == "funded":
         challenge = await get_or_404(Challenge, escrow.challenge_id, "challenge")
-        await announce(deps, escrow, challenge, "funded")
+        await announce(deps, escrow, challenge, EscrowFunded, amount=escrow.amount,
+                       currency=escrow.currency)
     elif outcome:
         escrow = await unexpected.give_back(deps, escrow, reference=reference, amount=amount,
                                             currency=currency, why=outcome)
@@ -149,9 +150,8 @@ async def submit_milestone(deps: Deps, actor_id: str, challenge_id: str, n: Any,
     escrow = await mutate(escrow.id, change)
     await Submission(challenge_id=challenge.id, milestone=index + 1, solver_id=actor.id,
                      note=form.note).insert()
-    await deps.bus.publish(MilestoneSubmitted(challenge_id=challenge.id, milestone=index + 1,
-                                              solver_id=actor.id, owner_id=challenge.owner_id))
-    await announce(deps, escrow, challenge, "submitted")
+    await announce(deps, escrow, challenge, MilestoneSubmitted, milestone=index + 1,
+                   solver_id=actor.id, owner_id=challenge.owner_id)
     return escrow.milestones[index]
 
 

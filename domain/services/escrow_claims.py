@@ -22,6 +22,7 @@ from typing import Any
 
 from domain.deps import Deps
 from domain.errors import Conflict, GatewayFailed
+from domain.events import DisputeResolved, EscrowRefunded, MilestoneReleased
 from domain.models.challenges import Challenge, ChallengeState
 from domain.models.common import utcnow
 from domain.models.escrow import (
@@ -329,14 +330,19 @@ async def close_challenge(deps: Deps, challenge: Challenge, escrow: Escrow) -> N
 async def conclude(deps: Deps, escrow: Escrow, claim: MoneyClaim) -> None:
     """What follows a finished decision: the challenge's state, and the announcement."""
     challenge = await get_or_404(Challenge, escrow.challenge_id, "challenge")
-    if claim.slot == CLOSE:
-        await close_challenge(deps, challenge, escrow)
-        change = "resolved" if claim.kind == DecisionKind.RESOLVE else "refunded"
-    else:
+    if claim.slot != CLOSE:
         if escrow.state == EscrowState.RELEASED and challenge.state == ChallengeState.IN_PROGRESS:
             await challenge_service.set_state(deps, challenge, ChallengeState.COMPLETED)
-        change = f"released:{claim.milestone}"
-    await announce(deps, escrow, challenge, change)
+        await announce(deps, escrow, challenge, MilestoneReleased, milestone=claim.milestone or 0,
+                       amount=claim.release_amount, currency=escrow.currency)
+        return
+    await close_challenge(deps, challenge, escrow)
+    if claim.kind == DecisionKind.RESOLVE:
+        await announce(deps, escrow, challenge, DisputeResolved,
+                       release_amount=claim.release_amount, refund_amount=claim.refund_amount)
+    else:
+        await announce(deps, escrow, challenge, EscrowRefunded, amount=claim.refund_amount,
+                       currency=escrow.currency)
 
 
 OnTaken = Callable[[MoneyClaim], Awaitable[None]]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from domain.deps import Deps
 from domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -74,7 +74,12 @@ def ensure_can_view(actor: User, challenge: Challenge) -> None:
         raise Forbidden("only the challenger, the accepted solver and moderators see the escrow")
 
 
-async def announce(deps: Deps, escrow: Escrow, challenge: Challenge, change: str) -> None:
-    await deps.bus.publish(EscrowChanged(
+EscrowEvent = TypeVar("EscrowEvent", bound=EscrowChanged)
+
+
+async def announce(deps: Deps, escrow: Escrow, challenge: Challenge,
+                   fact: type[EscrowEvent], **details: Any) -> None:
+    """Publish ``fact`` (one of the EscrowChanged events) about ``escrow``, with ``details``."""
+    await deps.bus.publish(fact(
         escrow_id=escrow.id, challenge_id=challenge.id, state=escrow.state,
-        participant_ids=participants(challenge), change=change))
+        participant_ids=participants(challenge), **details))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.deps import Deps
+from domain.events import EscrowCorrected
 from domain.models.challenges import Challenge
 from domain.models.escrow import (
     Dispute,
@@ -40,7 +41,8 @@ def _settle_or_freeze(escrow: Escrow, taken: int, reason: str) -> dict[str, Any]
     return {}
 
 
-async def mutate_and_announce(deps: Deps, escrow_id: str, change: Change, name: str) -> Escrow:
+async def mutate_and_announce(deps: Deps, escrow_id: str, change: Change,
+                              correction: str) -> Escrow:
     """``mutate``, then announce ``name`` only if this call's own update was written (the
     last run of ``change`` is the one that decided, whether it wrote or found nothing to do)."""
     wrote = False
@@ -54,7 +56,7 @@ async def mutate_and_announce(deps: Deps, escrow_id: str, change: Change, name: 
     escrow = await mutate(escrow_id, tracked)
     if wrote:
         challenge = await get_or_404(Challenge, escrow.challenge_id, "challenge")
-        await announce(deps, escrow, challenge, name)
+        await announce(deps, escrow, challenge, EscrowCorrected, correction=correction)
     return escrow
 
 

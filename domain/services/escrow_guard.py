@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from domain.settings import Settings
 
-
-def ephemeral_money_refusal(settings: Settings, allow_ephemeral_money: bool) -> str | None:
+def ephemeral_money_refusal(*, real_payments: bool, durable_store: bool,
+                            allow_ephemeral_money: bool) -> str | None:
     """Why ``serve`` must not start, or None. With a Stripe key the payments are real (test
     mode included: they live in a Stripe account), while the in-memory store loses every
     escrow, ledger and idempotency record on exit: Stripe would keep money no record
     explains, and a retried call could no longer be recognised as a retry."""
-    if not settings.stripe_secret_key or settings.mongodb_url or allow_ephemeral_money:
+    if not real_payments or durable_store or allow_ephemeral_money:
         return None
     return ("Refusing to start: STRIPE_SECRET_KEY is set but MONGODB_URL is not, so escrows, "
             "ledgers and idempotency records would live only in this process's memory and be "

@@ -33,6 +33,9 @@ class ReconciliationReport:
     recovered_payments: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
+    def __bool__(self) -> bool:  # worth a log line: something was found or done
+        return any(v for k, v in vars(self).items() if k != "checked")
+
 
 def ledger_sums(escrow: Escrow) -> dict[str, int]:
     refunds = sum(e.amount for e in escrow.ledger

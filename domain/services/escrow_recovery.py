@@ -47,6 +47,9 @@ class RecoveryReport:
     flagged: list[str] = field(default_factory=list)
     returned: list[str] = field(default_factory=list)
 
+    def __bool__(self) -> bool:  # worth a log line: something was found or done
+        return any(v for k, v in vars(self).items() if k != "checked")
+
 
 def _name(escrow_id: str, claim: MoneyClaim) -> str:
     return f"{escrow_id}/{claim.slot}#{claim.attempt}"

@@ -8,6 +8,7 @@ from typing import Any
 
 from domain.deps import Deps
 from domain.errors import Conflict, Forbidden, GatewayFailed, InvalidTransition, ValidationFailed
+from domain.events import DisputeOpened
 from domain.models.challenges import Challenge
 from domain.models.common import utcnow
 from domain.models.escrow import (
@@ -80,7 +81,7 @@ async def open_dispute(deps: Deps, actor_id: str, challenge_id: str,
         raise Forbidden("only the challenger or the accepted solver can open a dispute")
     escrow = await escrow_of(challenge)
     escrow = await mutate(escrow.id, lambda e: _freeze(e, actor.id, form.reason, card=False))
-    await announce(deps, escrow, challenge, "disputed")
+    await announce(deps, escrow, challenge, DisputeOpened)
     return escrow
 
 
@@ -100,7 +101,7 @@ async def freeze_for_card_dispute(deps: Deps, escrow_id: str, reason: str) -> Es
     """A chargeback reported by the payment provider freezes the escrow like a dispute."""
     escrow = await mutate(escrow_id, lambda e: _freeze(e, "payment-provider", reason, card=True))
     challenge = await get_or_404(Challenge, escrow.challenge_id, "challenge")
-    await announce(deps, escrow, challenge, "disputed")
+    await announce(deps, escrow, challenge, DisputeOpened, by_provider=True)
     return escrow
 
 
@@ -155,3 +156,10 @@ async def auto_refund_stale(deps: Deps, system_user: User | None = None) -> list
             continue  # someone acted meanwhile, or the gateway is down: next run tries again
         refunded.append(escrow.id)
     return refunded
+
+
+async def refund_for_system(deps: Deps, escrow: Escrow, challenge: Challenge) -> Escrow:
+    """Give back what ``escrow`` holds on the platform's own decision (an expired deadline):
+    claimed like any refund, as the expiry refund."""
+    return await refund_escrow(deps, escrow, SYSTEM_ACTOR, DecisionKind.EXPIRY_REFUND,
+                               owner_only=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pymongo import DESCENDING
+from beanie import SortDirection
 
 from domain.models.social import AuditEntry
 
@@ -30,7 +30,8 @@ async def audit_log(actor_id: str, cursor: str | None = None,
 
     await require_moderator(actor_id)
     entries = await (AuditEntry.find(after_filter("at", True, cursor))
-                     .sort([("at", DESCENDING), ("_id", DESCENDING)]).limit(limit + 1).to_list())
+                     .sort([("at", SortDirection.DESCENDING), ("_id", SortDirection.DESCENDING)])
+                     .limit(limit + 1).to_list())
     more = len(entries) > limit
     entries = entries[:limit]
     return entries, encode_cursor(entries[-1].at, entries[-1].id) if more else None

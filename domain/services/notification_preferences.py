@@ -37,9 +37,18 @@ def _matrix(choices: Mapping[str, Mapping[str, bool]]) -> dict[str, dict[str, bo
                    for channel in CHANNELS} for kind in KINDS}
 
 
+# Kinds are dotted ("escrow.funded"), and a dot in a MongoDB update path means nesting: stored
+# under keys with the dots swapped for this, and swapped back when read.
+_DOT = "__"
+
+
+def _key(kind: str) -> str:
+    return kind.replace(".", _DOT)
+
+
 async def _stored(user_id: str) -> dict[str, dict[str, bool]]:
     prefs = await NotificationPreferences.get(user_id)
-    return prefs.choices if prefs else {}
+    return {key.replace(_DOT, "."): on for key, on in prefs.choices.items()} if prefs else {}
 
 
 async def preferences(actor_id: str) -> dict[str, dict[str, bool]]:
@@ -73,7 +82,7 @@ def _validated(data: Any) -> dict[str, dict[str, bool]]:
 
 async def set_choices(user_id: str, changes: Mapping[str, Mapping[str, bool]]) -> None:
     """Merge ``changes`` into the stored choices with one update (others stay)."""
-    update = {f"choices.{kind}.{channel}": on
+    update = {f"choices.{_key(kind)}.{channel}": on
               for kind, channels in changes.items() for channel, on in channels.items()}
     collection = NotificationPreferences.get_pymongo_collection()
     await collection.update_one({"_id": user_id},

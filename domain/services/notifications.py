@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
+
+from pymongo.errors import DuplicateKeyError
 
 from domain.deps import Deps
 from domain.errors import NotFound, ValidationFailed
@@ -11,11 +14,29 @@ from domain.models.chat import Notification
 from domain.services.common import load_actor
 
 
+def _id_for(dedupe_key: str) -> str:
+    # Shaped like the ObjectId hex of every other id, so clients see nothing different.
+    return hashlib.sha256(dedupe_key.encode()).hexdigest()[:24]
+
+
 async def notify(deps: Deps, user_id: str, kind: str, text: str,
-                 data: dict[str, Any] | None = None) -> Notification:
-    notification = Notification(user_id=user_id, kind=kind, text=text, data=data or {})
-    await notification.insert()
-    await deps.bus.publish(NotificationCreated(notification_id=notification.id, user_id=user_id))
+                 data: dict[str, Any] | None = None, *,
+                 dedupe_key: str | None = None) -> Notification:
+    """Store one notification and announce it. With ``dedupe_key`` (a consumer retrying the
+    same event), a second call finds the first notification and announces it again: whoever
+    delivers ``NotificationCreated`` dedupes by notification id."""
+    notification = Notification(user_id=user_id, kind=str(kind), text=text, data=data or {})
+    if dedupe_key is not None:
+        notification.id = _id_for(dedupe_key)
+    try:
+        await notification.insert()
+    except DuplicateKeyError:
+        existing = await Notification.get(notification.id)
+        if existing is None:
+            raise
+        notification = existing
+    await deps.bus.publish(NotificationCreated(notification_id=notification.id, user_id=user_id,
+                                               kind=notification.kind))
     return notification
 
 

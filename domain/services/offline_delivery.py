@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 SEEN_WITHIN = timedelta(minutes=5)
 DIGEST_GAP = timedelta(minutes=10)
 MAX_ITEMS = 20
+BATCH = 5000  # alerts looked at per run; the rest wait for the next one
+KEEP_SETTLED = timedelta(days=7)  # then settled alerts are deleted
 
 
 async def _mail_reachable(user_id: str, kind: str) -> bool:
@@ -134,8 +136,8 @@ async def _online(deps: Deps, user_ids: list[str]) -> dict[str, bool]:
 async def deliver_due_digests(deps: Deps, now: datetime | None = None) -> int:
     """Mail one digest to each person with alerts past their due time; returns how many."""
     now = now or utcnow()
-    due = await PendingAlert.find({"state": AlertState.PENDING,
-                                   "due_at": {"$lte": now}}).sort("created_at").to_list()
+    due = await PendingAlert.find({"state": AlertState.PENDING, "due_at": {"$lte": now}}
+                                  ).sort("created_at").limit(BATCH).to_list()
     by_user: dict[str, list[PendingAlert]] = defaultdict(list)
     for alert in due:
         by_user[alert.user_id].append(alert)
@@ -152,6 +154,10 @@ async def deliver_due_digests(deps: Deps, now: datetime | None = None) -> int:
         await _set_state([a for a in unseen if a not in wanted], AlertState.SKIPPED)
         if wanted and not await _recently_mailed(user_id, now):
             sent += await _send_digest(deps, user_id, wanted, now)
+    # Kept a while so a retried event finds its alert settled; a crash between claiming and
+    # mailing leaves an alert "sending" (never mailed twice), and it goes here too.
+    await PendingAlert.find({"state": {"$nin": [AlertState.PENDING]},
+                             "created_at": {"$lt": now - KEEP_SETTLED}}).delete()
     return sent
 
 

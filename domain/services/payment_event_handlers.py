@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.deps import Deps
+from domain.events import FundingFailed
 from domain.models.challenges import Challenge
 from domain.models.escrow import Escrow, EscrowState, LedgerKind
 from domain.models.payment_events import EventStatus, StripeEvent
@@ -111,7 +112,7 @@ async def intent_not_paid(deps: Deps, event: dict[str, Any], obj: dict[str, Any]
         return Outcome(EventStatus.IGNORED, f"escrow is already {escrow.state}", escrow.id)
     challenge = await get_or_404(Challenge, escrow.challenge_id, "challenge")
     change = "payment_failed" if event["type"].endswith("failed") else "payment_canceled"
-    await announce(deps, escrow, challenge, change)
+    await announce(deps, escrow, challenge, FundingFailed, canceled=change == "payment_canceled")
     return Outcome(EventStatus.PROCESSED, change, escrow.id)
 
 

@@ -15,11 +15,11 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pymongo.errors import DuplicateKeyError
 
-from domain.adapters import stripe_signature
 from domain.deps import Deps
 from domain.errors import DomainError, NotFound, ValidationFailed
 from domain.models.common import utcnow
 from domain.models.payment_events import EventStatus, StripeEvent
+from domain.ports import BadSignature
 from domain.services.common import parse, update_where
 from domain.services.payment_event_handlers import HANDLERS, Deferred, Outcome
 
@@ -48,8 +48,8 @@ async def receive_stripe_webhook(deps: Deps, payload: bytes,
     if not deps.webhook_secret:
         raise ValidationFailed("payment webhooks are not configured (set STRIPE_WEBHOOK_SECRET)")
     try:
-        raw = stripe_signature.verify(payload, signature, deps.webhook_secret)
-    except stripe_signature.BadSignature as exc:
+        raw = deps.signatures.verify(payload, signature, deps.webhook_secret)
+    except BadSignature as exc:
         raise ValidationFailed(f"invalid webhook signature: {exc}") from None
     form = parse(WebhookEventInput, raw)
     event = await _store(form, raw)

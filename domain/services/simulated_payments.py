@@ -12,18 +12,17 @@ import json
 import time
 from typing import Any
 
-from domain.adapters import stripe_signature
-from domain.adapters.offline_gateway import OfflineGateway
 from domain.deps import Deps
 from domain.errors import NotFound
 from domain.models.challenges import Challenge
 from domain.models.escrow import Escrow
 from domain.models.payouts import PayoutAccount
+from domain.ports import RecordsSimulatedPayments
 from domain.services.common import get_or_404, require_id
 
 
 def _ensure_offline(deps: Deps) -> str:
-    if not isinstance(deps.gateway, OfflineGateway) or not deps.webhook_secret:
+    if not deps.simulated_payments or not deps.webhook_secret:
         raise NotFound("there are no simulated payments: a real payment provider is configured")
     return deps.webhook_secret
 
@@ -32,14 +31,15 @@ def _sim_id(prefix: str, seed: str) -> str:
     return f"{prefix}_sim_{hashlib.sha256(seed.encode()).hexdigest()[:20]}"
 
 
-def _signed(secret: str, event_type: str, seed: str, obj: dict[str, Any]) -> tuple[str, str]:
+def _signed(deps: Deps, secret: str, event_type: str, seed: str,
+            obj: dict[str, Any]) -> tuple[str, str]:
     # The event id derives from what was paid, so pressing "Pay" twice sends the same event.
     now = int(time.time())
     event = {"id": _sim_id("evt", f"{event_type}:{seed}"), "object": "event", "type": event_type,
              "created": now, "livemode": False, "api_version": "simulated",
              "data": {"object": obj}}
     payload = json.dumps(event, separators=(",", ":"))
-    return payload, stripe_signature.sign(payload, secret, now)
+    return payload, deps.signatures.sign(payload, secret, now)
 
 
 async def simulated_checkout(deps: Deps, reference: Any) -> Escrow:
@@ -63,19 +63,18 @@ async def pay_simulated_checkout(deps: Deps, reference: Any) -> tuple[str, str]:
     secret = _ensure_offline(deps)
     escrow = await simulated_checkout(deps, reference)
     intent = _sim_id("pi", escrow.checkout_reference or escrow.id)
-    gateway = deps.gateway
-    assert isinstance(gateway, OfflineGateway)
-    # What Stripe would hold from now on: reconciliation compares the ledger with it.
-    gateway.record_payment(intent, escrow_id=escrow.id, amount=escrow.amount,
-                           currency=escrow.currency)
+    if isinstance(deps.gateway, RecordsSimulatedPayments):
+        # What Stripe would hold from now on: reconciliation compares the ledger with it.
+        deps.gateway.record_payment(intent, escrow_id=escrow.id, amount=escrow.amount,
+                                    currency=escrow.currency)
     metadata = {"escrow_id": escrow.id, "challenge_id": escrow.challenge_id}
-    session = {"id": escrow.checkout_reference, "object": "checkout.session",
+    session: dict[str, Any] = {"id": escrow.checkout_reference, "object": "checkout.session",
                "status": "complete", "payment_status": "paid", "mode": "payment",
                "amount_total": escrow.amount, "currency": escrow.currency,
                "client_reference_id": escrow.id, "metadata": metadata,
                "payment_intent": intent}
-    return _signed(secret, "checkout.session.completed", escrow.checkout_reference or escrow.id,
-                   session)
+    return _signed(deps, secret, "checkout.session.completed",
+                   escrow.checkout_reference or escrow.id, session)
 
 
 async def simulated_onboarding(deps: Deps, account_ref: Any) -> PayoutAccount:
@@ -94,4 +93,4 @@ async def finish_simulated_onboarding(deps: Deps, account_ref: Any) -> tuple[str
     obj = {"id": account.account_ref, "object": "account", "payouts_enabled": True,
            "details_submitted": True, "charges_enabled": False,
            "metadata": {"user_id": account.user_id}}
-    return _signed(secret, "account.updated", f"{account.account_ref}:enabled", obj)
+    return _signed(deps, secret, "account.updated", f"{account.account_ref}:enabled", obj)

@@ -57,6 +57,10 @@ async def test_missed_messages_and_a_decision_become_one_digest(
     # Nothing twice: another run, even much later, has nothing left to send.
     assert await deliver_due_digests(smtp_deps, _later(minutes=30)) == 0
     assert len(mailbox.to(bob.email)) == 2
+    # Settled alerts are kept a week, then deleted.
+    assert await PendingAlert.find({"user_id": bob.id, "state": "sent"}).count() == 3
+    await deliver_due_digests(smtp_deps, utcnow() + timedelta(days=8))
+    assert await PendingAlert.find({"user_id": bob.id}).count() == 0
 
 
 async def test_what_was_seen_or_reached_elsewhere_is_not_mailed(
@@ -131,6 +135,14 @@ async def test_preferences_and_one_click_unsubscribe(
     resp = await client.put(f"{API}/me/notification-preferences", headers=bob.auth,
                             json={"message": {"email": True}})
     assert (await resp.json())["message"]["email"] is True
+    # Kinds have dots ("review.received"); they are stored and read back as such.
+    resp = await client.put(f"{API}/me/notification-preferences", headers=bob.auth,
+                            json={"review.received": {"email": True, "slack": False}})
+    again = await (await client.get(f"{API}/me/notification-preferences",
+                                    headers=bob.auth)).json()
+    assert again == await resp.json()
+    assert again["review.received"]["email"] is True and again["review.received"]["slack"] is False
+    assert again["message"]["email"] is True
     bad = await client.put(f"{API}/me/notification-preferences", headers=bob.auth,
                            json={"message": {"pigeon": True}, "nope": {}})
     assert bad.status == 400

@@ -12,9 +12,9 @@ from aiohttp.test_utils import TestClient
 
 from domain.deps import Deps
 from domain.models.users import Role
-from domain.settings import Settings
+from openchance.serve import create_app
+from openchance.settings import Settings
 from realtime.api.middlewares import RateLimits
-from realtime.app import create_app
 from tests.conftest import Users, challenge_data
 
 API = "/api/v1"

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from domain.bootstrap import build_deps
 from domain.models.users import Role, User
 from domain.services import accounts
 from domain.services.common import update_where
-from domain.settings import Settings
 from domain.storage import close_storage, open_storage
+from openchance.bootstrap import build_deps
+from openchance.serve import create_app
+from openchance.settings import Settings
 from realtime.api.middlewares import API_LIMITS
-from realtime.app import create_app
 from tests.api.conftest import PASSWORD, RELAXED_LIMITS
 
 

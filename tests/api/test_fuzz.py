@@ -14,10 +14,10 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
-from domain.settings import Settings
+from openchance.serve import create_app
+from openchance.settings import Settings
 from realtime.api.core import API_ROUTES
 from realtime.api.openapi import build_openapi
-from realtime.app import create_app
 from tests.api.conftest import API, PASSWORD
 from tests.api.live_server import LiveServer, live_server
 

@@ -171,7 +171,7 @@ async def test_rate_limit_in_redis(aiohttp_client: Any, deps: Any, storage: Any,
 async def test_redis_url_setting_selects_the_shared_limiter(aiohttp_client: Any, deps: Any,
                                                            storage: Any, redis_url: str) -> None:
     app = make_app(deps, storage)
-    from domain.settings import Settings
+    from openchance.settings import Settings
     from realtime.keys import SETTINGS
 
     app[SETTINGS] = Settings(_env_file=None, redis_url=redis_url)

@@ -101,7 +101,8 @@ async def test_notification_inbox(deps, users: Users) -> None:
     await applications.apply(deps, bob.id, challenge.id, {"proposal": "me"})
     [note] = await notifications.inbox(alice.id)
     assert note.kind == "application.received" and challenge.title in note.text
-    assert NotificationCreated(notification_id=note.id, user_id=alice.id) in deps.bus.published
+    assert NotificationCreated(notification_id=note.id, user_id=alice.id,
+                               kind="application.received") in deps.bus.published
     assert await notifications.mark_read(deps, bob.id, [note.id]) == 0  # not bob's
     assert await notifications.mark_read(deps, alice.id, [note.id]) == 1
     assert await notifications.inbox(alice.id, unread_only=True) == []

@@ -10,7 +10,7 @@ from domain.errors import (
     NotFound,
     ValidationFailed,
 )
-from domain.events import EscrowChanged
+from domain.events import EscrowChanged, EscrowFunded, MilestoneReleased, MilestoneSubmitted
 from domain.models.challenges import Challenge
 from domain.models.chat import Notification
 from domain.models.escrow import Escrow
@@ -43,8 +43,10 @@ async def test_full_flow_fund_submit_release_complete(deps, users: Users, gatewa
     keys = {op.idempotency_key async for op in PaymentOperation.find({})}
     assert keys == {f"escrow:{done.id}:fund", f"escrow:{done.id}:release:1",
                     f"escrow:{done.id}:release:2"}
-    changes = [e.change for e in deps.bus.published if isinstance(e, EscrowChanged)]
-    assert changes == ["funded", "submitted", "released:1", "released:2"]
+    facts = [e for e in deps.bus.published if isinstance(e, EscrowChanged)]
+    assert [type(e) for e in facts] == [EscrowFunded, MilestoneSubmitted, MilestoneReleased,
+                                        MilestoneReleased]
+    assert [(e.milestone, e.amount) for e in facts[2:]] == [(1, 10_000), (2, 20_000)]
     kinds = {n.kind async for n in Notification.find({"user_id": bob.id})}
     assert {"application.accepted", "escrow.funded", "escrow.released"} <= kinds
 

@@ -11,9 +11,9 @@ import stripe
 from aiohttp.test_utils import TestClient
 
 from domain.adapters.stripe_gateway import StripeGateway
-from domain.bootstrap import build_deps
 from domain.deps import Deps
-from domain.settings import Settings
+from openchance.bootstrap import build_deps
+from openchance.settings import Settings
 from tests.api import conftest as api_fixtures
 from tests.api.conftest import API, Members, make_app
 from tests.conftest import Users

@@ -1,18 +1,20 @@
-"""The in-process auto-refund job of ``openchance serve``."""
+"""The auto-refund job, scheduled and run through the durable jobs stream."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
 
+import workers
 from domain.deps import Deps
 from domain.models.challenges import Challenge
 from domain.models.common import utcnow
 from domain.models.escrow import Escrow
 from domain.services import challenges, escrow
 from domain.services.common import update_where
+from openchance.runtime import runtime
+from openchance.settings import Settings
 from tests.conftest import Users, challenge_data
-from workers.jobs import in_process_jobs
 
 
 async def funded_without_solver(deps: Deps, users: Users, days_ago: int) -> Escrow:
@@ -28,11 +30,15 @@ async def funded_without_solver(deps: Deps, users: Users, days_ago: int) -> Escr
 
 
 async def test_job_refunds_stale_escrows_and_leaves_fresh_ones(deps: Deps, users: Users,
-                                                               gateway) -> None:
+                                                               gateway, storage) -> None:
     deps.auto_refund_days = 14
     stale = await funded_without_solver(deps, users, days_ago=15)
     fresh = await funded_without_solver(deps, users, days_ago=3)
-    async with in_process_jobs(deps, interval=0.05, first_delay=0):
+    def only_auto_refund(rt) -> None:
+        workers.setup(rt, intervals={"auto_refund": 0.05}, first_delay=0)
+
+    async with runtime(Settings(_env_file=None), "serve", storage=storage, deps=deps,
+                       setup=only_auto_refund):
         for _ in range(100):
             if (await Escrow.get(stale.id)).state == "refunded":
                 break

@@ -17,7 +17,6 @@ import stripe
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from domain.bootstrap import build_deps
 from domain.deps import Deps
 from domain.errors import DomainError
 from domain.models.escrow import Escrow, LedgerKind
@@ -25,8 +24,9 @@ from domain.models.users import Role, User
 from domain.services import applications, challenges, escrow, escrow_settlement, payment_events
 from domain.services import payouts as payout_service
 from domain.services.escrow_recovery import recover_operations
-from domain.settings import Settings
 from domain.storage import close_storage, open_storage
+from openchance.bootstrap import build_deps
+from openchance.settings import Settings
 from tests.conftest import challenge_data
 from tests.payments.conftest import WEBHOOK_SECRET
 from tests.payments.fake_stripe import FakeStripe, start_fake_stripe

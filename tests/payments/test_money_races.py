@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 
 from domain.adapters.offline_gateway import OfflineGateway
-from domain.bootstrap import build_deps
 from domain.deps import Deps
 from domain.errors import Conflict, DomainError
 from domain.models.escrow import Escrow, LedgerKind
 from domain.services import escrow, escrow_settlement
 from domain.services.moderation_log import audit_trail
-from domain.settings import Settings
+from openchance.bootstrap import build_deps
+from openchance.settings import Settings
 from tests.conftest import Users
 from tests.domain.escrow_helpers import accepted_challenge, fund
 from tests.payments.faults import FaultyGateway

@@ -14,7 +14,6 @@ from domain.models.escrow import Escrow
 from domain.models.payment_operations import MoneyFlag
 from domain.services import escrow as escrow_service
 from domain.services.escrow_reconciliation import reconcile
-from domain.settings import Settings
 from tests.api.conftest import Members
 from tests.payments.helpers import accepted_challenge, call
 
@@ -165,12 +164,29 @@ def test_real_stripe_on_the_memory_store_refuses_to_start() -> None:
     from domain.services.escrow_guard import ephemeral_money_refusal
     from openchance.cli import build_parser
 
-    keyed = Settings(_env_file=None, stripe_secret_key="sk_test_x")
-    refusal = ephemeral_money_refusal(keyed, allow_ephemeral_money=False)
+    refusal = ephemeral_money_refusal(real_payments=True, durable_store=False,
+                                      allow_ephemeral_money=False)
     assert refusal and "MONGODB_URL" in refusal and "--allow-ephemeral-money" in refusal
-    assert ephemeral_money_refusal(keyed, allow_ephemeral_money=True) is None
-    stored = Settings(_env_file=None, stripe_secret_key="sk_test_x", mongodb_url="mongodb://x")
-    assert ephemeral_money_refusal(stored, allow_ephemeral_money=False) is None
-    assert ephemeral_money_refusal(Settings(_env_file=None), False) is None
+    assert ephemeral_money_refusal(real_payments=True, durable_store=False,
+                                   allow_ephemeral_money=True) is None
+    assert ephemeral_money_refusal(real_payments=True, durable_store=True,
+                                   allow_ephemeral_money=False) is None
+    assert ephemeral_money_refusal(real_payments=False, durable_store=False,
+                                   allow_ephemeral_money=False) is None
     args = build_parser().parse_args(["serve", "--allow-ephemeral-money"])
     assert args.allow_ephemeral_money is True
+
+
+async def test_serve_refuses_stripe_keys_on_the_memory_store(monkeypatch: Any) -> None:
+    import asyncio
+    import os
+    import sys
+
+    env = {**os.environ, "STRIPE_SECRET_KEY": "sk_test_x"}
+    env.pop("MONGODB_URL", None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "from openchance.cli import main; raise SystemExit("
+        "main(['serve', '--port', '1']))",
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    _, err = await asyncio.wait_for(process.communicate(), 120)
+    assert process.returncode == 2 and b"--allow-ephemeral-money" in err

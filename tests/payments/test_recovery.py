@@ -12,14 +12,14 @@ import pytest
 
 from domain.adapters import stripe_signature
 from domain.adapters.offline_gateway import OfflineGateway
-from domain.bootstrap import build_deps
 from domain.deps import Deps
 from domain.errors import GatewayFailed
 from domain.models.escrow import ClaimState, Escrow, LedgerKind
 from domain.models.payment_operations import MoneyFlag, PaymentOperation
 from domain.services import escrow, escrow_operations, escrow_settlement, payment_events
 from domain.services.escrow_recovery import recover_operations
-from domain.settings import Settings
+from openchance.bootstrap import build_deps
+from openchance.settings import Settings
 from tests.conftest import Users
 from tests.domain.escrow_helpers import accepted_challenge, fund
 from tests.payments.faults import Crash, FaultyGateway

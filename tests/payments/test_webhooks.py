@@ -29,7 +29,7 @@ async def funding_started(client: TestClient, members: Members,
 
 
 def changes(deps: Deps) -> list[str]:
-    return [e.change for e in deps.bus.published if isinstance(e, EscrowChanged)]
+    return [type(e).__name__ for e in deps.bus.published if isinstance(e, EscrowChanged)]
 
 
 def dispute_event(fake: FakeStripe, session_id: str, kind: str, status: str,
@@ -78,9 +78,9 @@ async def test_same_event_three_times_concurrently_changes_state_once(
     assert stored is not None and stored.status == "processed"
     escrow = await Escrow.find_one({"challenge_id": challenge_id})
     assert escrow is not None and escrow.state == "funded" and len(escrow.ledger) == 1
-    assert changes(stripe_deps) == ["funded"]
+    assert changes(stripe_deps) == ["EscrowFunded"]
     later = await deliver(stripe_client, event)  # Stripe retries days later: still once
-    assert (await later.json())["duplicate"] is True and changes(stripe_deps) == ["funded"]
+    assert (await later.json())["duplicate"] is True and changes(stripe_deps) == ["EscrowFunded"]
 
 
 async def test_payment_intent_before_checkout_completed(
@@ -95,7 +95,7 @@ async def test_payment_intent_before_checkout_completed(
         assert (await (await deliver(stripe_client, event)).json())["status"] == "processed"
     escrow = await Escrow.find_one({"challenge_id": challenge_id})
     assert escrow is not None and escrow.held == 30_000 and len(escrow.ledger) == 1
-    assert changes(stripe_deps) == ["funded"]
+    assert changes(stripe_deps) == ["EscrowFunded"]
 
 
 async def test_card_dispute_before_the_payment_is_replayed_after_it(

@@ -16,8 +16,8 @@ from aiohttp import web
 
 from domain.deps import Deps
 from domain.services import accounts
-from domain.settings import Settings
-from realtime.app import create_app
+from openchance.serve import create_app
+from openchance.settings import Settings
 from realtime.sockets import SOCKETS, Realtime
 
 

@@ -19,8 +19,8 @@ from pymongo.errors import DuplicateKeyError
 
 from domain.models.chat import Conversation, ConversationKind
 from domain.models.users import AuthToken, User
-from domain.settings import Settings
-from realtime.app import create_app
+from openchance.serve import create_app
+from openchance.settings import Settings
 from realtime.sockets import SOCKETS
 
 

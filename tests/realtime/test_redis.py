@@ -9,9 +9,9 @@ from typing import Any
 import redis.asyncio as aioredis
 
 from domain.adapters.socket_push import socket_emitter, subscribe_socket_pushes
-from domain.bootstrap import build_deps
 from domain.services.notifications import notify
-from domain.settings import Settings
+from openchance.bootstrap import build_deps
+from openchance.settings import Settings
 from tests.realtime.conftest import LiveServer, serve
 from tests.redis_server import PrivateRedis
 

@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 async def _wait_healthy(url: str, process: asyncio.subprocess.Process) -> None:
     async with aiohttp.ClientSession() as session:
-        for _ in range(300):
+        # Generous: a node's start (imports, Beanie) takes seconds on a loaded machine.
+        for _ in range(2400):
             if process.returncode is not None:
                 raise RuntimeError(f"node exited with {process.returncode}")
             try:

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from aiohttp import web
 
-from domain.settings import Settings
-from realtime.app import create_app
+from openchance.serve import create_app
+from openchance.settings import Settings
 from realtime.webclient import WEB_DIST, setup_webclient
 
 INDEX = "<!doctype html><title>client</title><div id=app></div>"

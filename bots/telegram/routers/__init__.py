@@ -16,8 +16,9 @@ from bots.telegram.routers import (
     my,
     post,
     reviews,
+    settings,
     start,
 )
 
-ROUTER_MODULES = (start, post, browse, applications, escrow, reviews, my, moderation,
-                  communities, chat, buttons, fallback)
+ROUTER_MODULES = (start, post, browse, applications, escrow, reviews, my, settings,
+                  moderation, communities, chat, buttons, fallback)

@@ -141,3 +141,48 @@ async def test_an_event_handled_twice_posts_one_card(chat: Chat, deps) -> None:
 
     await Delivery(chat.platform).handle(ChallengePosted(challenge_id=challenge_id), "1-0")
     assert len(chat.platform.cards) == 1
+
+
+async def test_preferences_decide_the_dm_and_a_dm_is_not_mailed_again(chat: Chat,
+                                                                        deps) -> None:
+    from domain.models.alerts import PendingAlert
+    from domain.services import conversations, notification_preferences
+
+    owner, solver = await chat.person("o4", "Owner"), await chat.person("s4", "Solver")
+    await notification_preferences.set_choices(
+        owner.user.id, {"application.received": {"discord": False}})
+    challenge_id = (await posting.post(owner, challenge_data())).card.challenge_id
+    application = await applying.apply(solver, challenge_id, "me")
+    await chat.settle()
+    assert not chat.platform.dm_texts("o4")  # off on Discord (still in the inbox)
+
+    conversation_id = await applying.open_chat(owner, plain(application.body).split()[-1])
+    sent = await conversations.send_message(deps, owner.user.id, {
+        "conversation_id": conversation_id, "body": "Hi", "client_id": "c-1"})
+    await chat.settle()
+    assert any("Hi" in t for t in chat.platform.dm_texts("s4"))
+    alert = await PendingAlert.find_one({"user_id": solver.user.id,
+                                         "ref": f"message:{sent.id}"})
+    assert alert is not None and alert.state == "reached" and alert.reached_on == ["discord"]
+    await conversations.send_message(deps, solver.user.id, {
+        "conversation_id": conversation_id, "body": "Hello back", "client_id": "c-2"})
+    await chat.settle()
+    assert chat.platform.dm_texts("o4") == ["💬 Solver: Hello back\n\nPress Reply to answer."]
+
+
+async def test_settings_from_a_chat(chat: Chat) -> None:
+    from bots.core.grammar import UsageError
+    from bots.core.verbs import settings
+    from domain.services import notification_preferences
+
+    pia = await chat.person("p5", "Pia")
+    shown = plain((await settings.settings(pia)).body)
+    assert "• message: on here, on by email" in shown
+    await settings.settings(pia, *settings.read("messages off"))
+    await settings.settings(pia, *settings.read("email all off"))
+    assert not await notification_preferences.wants(pia.user.id, "message", "discord")
+    assert await notification_preferences.wants(pia.user.id, "escrow.funded", "discord")
+    assert not await notification_preferences.wants(pia.user.id, "escrow.funded", "email")
+    for wrong in ("messages", "nonsense off", "discord all fast off"):
+        with pytest.raises(UsageError):
+            settings.read(wrong)

@@ -1,6 +1,7 @@
 """The real discord.py bot (AutoShardedBot, cogs, persistent buttons), its REST calls going
-over HTTP to the local stand-in, and interactions arriving as gateway payloads. Tests act as
-Discord users: they run commands, press buttons, fill in modals, and read what they see."""
+over HTTP to the local stand-in and connected to its gateway websocket, through which
+interactions arrive as gateway payloads. Tests act as Discord users: they run commands, press
+buttons, fill in modals, and read what they see."""
 
 from __future__ import annotations
 
@@ -14,9 +15,8 @@ import pytest
 from bots.discord.bot import OpenChanceBot, build_bot
 from bots.discord.respond import HANDLED
 from domain.deps import Deps
-from domain.settings import Settings
+from openchance.settings import Settings
 from tests.bots.discord.fake_discord_api import APP_ID, FakeDiscordApi, Sent
-from tests.bots.discord.gateway import receive_interaction
 
 TOKEN = "test-discord-token"
 GUILD, CHANNEL, ADMIN_ROLE = 600_000_000_000_000_001, 600_000_000_000_000_002, 600_000_000_9
@@ -57,7 +57,7 @@ class Discord:
         handled = asyncio.ensure_future(self.bot.wait_for(
             HANDLED, check=lambda i: str(i.id) == payload["id"], timeout=20))
         await asyncio.sleep(0)
-        receive_interaction(self.bot, payload)
+        await self.api.dispatch("INTERACTION_CREATE", payload)
         await handled
         await self.settle()
 
@@ -66,16 +66,21 @@ class Discord:
 
 
 class Person:
-    def __init__(self, discord: Discord, user_id: int, name: str) -> None:
-        self.discord, self.id, self.name = discord, user_id, name
+    def __init__(self, discord: Discord | None, user_id: int, name: str) -> None:
+        self._discord, self.id, self.name = discord, user_id, name
         self.manages_server = False
+
+    @property
+    def discord(self) -> Discord:
+        assert self._discord is not None, "this person only makes payloads"
+        return self._discord
 
     @property
     def user(self) -> dict[str, Any]:
         return {"id": str(self.id), "username": self.name.lower(), "discriminator": "0",
                 "global_name": self.name, "avatar": None}
 
-    def _interaction(self, kind: int, data: dict[str, Any], in_guild: bool,
+    def interaction(self, kind: int, data: dict[str, Any], in_guild: bool,
                      message: Sent | None = None) -> dict[str, Any]:
         iid = next(Discord._ids)
         channel_id = (CHANNEL if in_guild else
@@ -116,7 +121,7 @@ class Person:
             data["resolved"] = {"users": {uid: {"id": uid, "username": "member",
                                                 "discriminator": "0", "avatar": None}
                                           for uid in users}}
-        payload = self._interaction(2, data, in_guild)
+        payload = self.interaction(2, data, in_guild)
         await self.discord.deliver(payload)
         return str(payload["token"])
 
@@ -147,7 +152,7 @@ class Person:
 
     async def press_id(self, message: Sent, custom_id: str) -> str:
         in_guild = int(message.payload["channel_id"]) == CHANNEL
-        payload = self._interaction(3, {"custom_id": custom_id, "component_type": 2},
+        payload = self.interaction(3, {"custom_id": custom_id, "component_type": 2},
                                     in_guild, message)
         await self.discord.deliver(payload)
         return str(payload["token"])
@@ -164,15 +169,27 @@ class Person:
                     "type": 4, "custom_id": component["custom_id"],
                     "value": values.get(key, "")}]})
         in_guild = "guild_id" in self.discord.api.interactions[token]
-        payload = self._interaction(5, {"custom_id": modal["custom_id"], "components": rows},
+        payload = self.interaction(5, {"custom_id": modal["custom_id"], "components": rows},
                                     in_guild)
         await self.discord.deliver(payload)
         return str(payload["token"])
 
 
 async def start_bot(deps: Deps, api: FakeDiscordApi, **settings: Any) -> OpenChanceBot:
+    """Log in over REST (users/@me, the application, command sync), then connect to the
+    gateway, as ``bot.start`` does."""
     bot = build_bot(deps, discord_settings(api.url, **settings))
-    await bot.login(TOKEN)  # REST only: users/@me, the application, command sync
+    api.identified.clear()
+    await bot.login(TOKEN)
+    connected = asyncio.create_task(bot.connect(reconnect=False))
+    # READY is parsed in the same step that announces it (``wait_until_ready`` would also
+    # wait out discord.py's 2 s for servers to arrive; this test gateway has none).
+    ready = asyncio.create_task(bot.wait_for("socket_event_type",
+                                             check=lambda event: event == "READY"))
+    await asyncio.wait({connected, ready}, timeout=20, return_when=asyncio.FIRST_COMPLETED)
+    if connected.done():
+        connected.result()  # raises what went wrong
+    assert ready.done(), "the bot did not get ready on the gateway"
     return bot
 
 

@@ -1,11 +1,14 @@
-"""A local stand-in for Discord's REST API over real HTTP: what discord.py's own HTTP client
+"""A local stand-in for Discord over real HTTP: the REST API discord.py's own HTTP client
 calls when it logs in, syncs commands, answers interactions (callbacks, follow-ups, edits of
 the original response), opens DMs, posts and edits messages, and reads a server's roles and
-members. State a test can assert on: ``messages`` (who can see each), ``modals``,
-``callbacks`` (the order and time of every acknowledgement), ``commands`` synced."""
+members; and the gateway websocket (hello, identify, ready, heartbeats) through which
+``dispatch`` delivers events such as INTERACTION_CREATE. State a test can assert on:
+``messages`` (who can see each), ``modals``, ``callbacks`` (the order and time of every
+acknowledgement), ``commands`` synced."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import re
@@ -69,6 +72,9 @@ class FakeDiscordApi:
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(
         500_000_000_000_000_000))
     _server: TestServer | None = None
+    _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    _sequence: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    identified: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def url(self) -> str:
@@ -93,10 +99,21 @@ class FakeDiscordApi:
         app.router.add_patch(f"{base}/channels/{{channel}}/messages/{{message}}", self._edit)
         app.router.add_get(f"{base}/guilds/{{guild}}", self._guild)
         app.router.add_get(f"{base}/guilds/{{guild}}/members/{{user}}", self._member)
+        app.router.add_get(f"{base}/gateway/bot", self._gateway_bot)
+        app.router.add_get("/gateway", self._gateway)
         self._server = TestServer(app)
         await self._server.start_server()
 
+    async def dispatch(self, event: str, payload: dict[str, Any]) -> None:
+        """Send a gateway event to every connected shard, as Discord does."""
+        assert self._sockets, "no bot is connected to the gateway"
+        for socket in self._sockets:
+            await socket.send_json({"op": 0, "t": event, "s": next(self._sequence),
+                                    "d": payload})
+
     async def close(self) -> None:
+        for socket in list(self._sockets):
+            await socket.close()
         if self._server is not None:
             await self._server.close()
 
@@ -246,6 +263,36 @@ class FakeDiscordApi:
         if message_id not in self.messages:
             return _json({"message": "Unknown Message", "code": 10008}, status=404)
         return _json(self._update(message_id, await _body(request)).payload)
+
+    async def _gateway_bot(self, _: web.Request) -> web.Response:
+        assert self._server is not None
+        return _json({"url": str(self._server.make_url("/gateway")).replace("http", "ws", 1),
+                      "shards": 1, "session_start_limit": {
+                          "total": 1000, "remaining": 1000, "reset_after": 0,
+                          "max_concurrency": 1}})
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._sockets.append(socket)
+        await socket.send_json({"op": 10, "d": {"heartbeat_interval": 45_000}})
+        try:
+            async for frame in socket:
+                sent = json.loads(frame.data)
+                if sent["op"] == 2:  # identify: the session is ready, with no servers cached
+                    shard = sent["d"].get("shard") or [0, 1]
+                    await socket.send_json({"op": 0, "t": "READY", "s": next(self._sequence),
+                                            "d": {"v": 10, "user": BOT_USER, "guilds": [],
+                                                  "session_id": "session-1", "shard": shard,
+                                                  "resume_gateway_url": str(request.url),
+                                                  "application": {"id": str(APP_ID),
+                                                                  "flags": 0}}})
+                    self.identified.set()
+                elif sent["op"] == 1:  # heartbeat
+                    await socket.send_json({"op": 11})
+        finally:
+            self._sockets.remove(socket)
+        return socket
 
     async def _guild(self, request: web.Request) -> web.Response:
         return _json(self.guilds[int(request.match_info["guild"])])

@@ -10,7 +10,7 @@ from typing import Any
 import socketio
 from aiohttp.test_utils import TestClient
 
-from realtime.app import create_app
+from openchance.serve import create_app
 from tests.bots.discord.conftest import Discord, discord_settings
 from tests.bots.discord.fake_discord_api import FakeDiscordApi
 

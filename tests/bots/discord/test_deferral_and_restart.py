@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from bots.discord.bot import OpenChanceBot
-from domain.bootstrap import build_deps
 from domain.models.challenges import Application
 from domain.models.users import Platform
 from domain.services import accounts, applications, challenges
-from domain.settings import Settings
+from openchance.bootstrap import build_deps
+from openchance.settings import Settings
 from tests.bots.discord.conftest import Discord, start_bot
 from tests.bots.discord.fake_discord_api import FakeDiscordApi
 from tests.conftest import challenge_data

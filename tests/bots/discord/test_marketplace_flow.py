@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 from domain.models.challenges import Application, Challenge
 from domain.models.escrow import Escrow
 from domain.services import announcements
-from realtime.app import create_app
+from openchance.serve import create_app
 from tests.bots.discord.conftest import ADMIN_ROLE, CHANNEL, GUILD, Discord, discord_settings
 from tests.bots.discord.fake_discord_api import EPHEMERAL, FakeDiscordApi
 

@@ -87,3 +87,17 @@ async def test_money_buttons_of_someone_else_and_stale_buttons(discord: Discord,
     assert not [a for a in owner.answers(again) if a.text.startswith(("⛔", "⏳", "⚠"))]
     assert (await Escrow.find_one({})).held == 20_000
     assert len([e for e in (await Escrow.find_one({})).ledger if e.kind == "release"]) == 1
+
+
+async def test_settings_from_discord(discord: Discord, deps: Any) -> None:
+    from domain.services import notification_preferences
+
+    pia = discord.person(870_001, "Pia")
+    shown = await pia.ask("settings")
+    assert "message: on here" in shown.text
+    changed = await pia.ask("settings", kind="messages", on=False)
+    assert "message: off here" in changed.text
+    user = await _account(deps, pia)
+    assert not await notification_preferences.wants(user.id, "message", "discord")
+    refused = private_answer(pia, await pia.command("settings", kind="pigeons", on=True))
+    assert "No kind 'pigeons'" in refused.text and "Usage: /settings" in refused.text

@@ -4,15 +4,19 @@ column of the contract's bot table."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from typing import Any
 
 from bots.discord.gateway import run_gateway
-from tests.bots.discord.conftest import Discord, start_bot
+from tests.bots.discord.conftest import TOKEN, Discord, Person, start_bot
 from tests.bots.discord.fake_discord_api import FakeDiscordApi
 
 CONTRACT = {"help": None, "link": None, "challenge": ["list", "post", "show"], "apply": None,
             "escrow": ["fund", "refund", "release", "submit"], "review": None, "my": None,
-            "mod": ["ban", "remove", "reports", "unban"], "announcements": None}
+            "settings": None, "mod": ["ban", "remove", "reports", "unban"],
+            "announcements": None}
 
 
 async def test_login_and_global_sync_go_to_the_configured_api(discord: Discord) -> None:
@@ -38,6 +42,35 @@ async def test_commands_sync_to_one_server_when_configured(
 
 
 async def test_no_token_no_bot() -> None:
-    from domain.settings import Settings
+    from openchance.settings import Settings
 
     assert await run_gateway(Settings(_env_file=None, discord_bot_token=None)) == 2
+
+
+async def test_gateway_process(discord_api: FakeDiscordApi) -> None:
+    """`openchance bot discord` on its own: logs in, syncs, connects to the gateway, and
+    answers an interaction that arrives there."""
+    env = {**os.environ, "DISCORD_BOT_TOKEN": TOKEN, "DISCORD_API_URL": discord_api.url}
+    for name in ("MONGODB_URL", "REDIS_URL", "DISCORD_GUILD_ID"):
+        env.pop(name, None)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "openchance.cli", "bot", "discord", env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    try:
+        # A loaded machine can take most of a minute to start a Python process with these.
+        await asyncio.wait_for(discord_api.identified.wait(), 90)
+        pat = Person(None, 860_001, "Pat")  # no bot of the test's own: the process answers
+        payload = pat.interaction(2, {"id": "1", "name": "help", "type": 1, "options": []},
+                                  in_guild=False)
+        discord_api.interactions[payload["token"]] = payload
+        await discord_api.dispatch("INTERACTION_CREATE", payload)
+        for _ in range(300):
+            answers = discord_api.answers(payload["token"])
+            if answers and "Hello, Pat" in answers[0].text:
+                break
+            await asyncio.sleep(0.1)
+        assert answers and "/challenge post" in answers[0].text
+    finally:
+        process.terminate()
+        _, stderr = await asyncio.wait_for(process.communicate(), 20)
+    assert b"Traceback" not in stderr, stderr.decode()[-2000:]

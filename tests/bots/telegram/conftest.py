@@ -13,8 +13,8 @@ from aiohttp.test_utils import TestClient
 
 from bots.telegram.webhook import TELEGRAM
 from domain.deps import Deps
-from domain.settings import Settings
-from realtime.app import create_app
+from openchance.serve import create_app
+from openchance.settings import Settings
 from tests.bots.telegram.fake_bot_api import Call, FakeBotApi
 
 TOKEN = "123456:TEST-token-for-the-stand-in"
@@ -132,5 +132,5 @@ async def app_client(deps: Deps, storage: Any, bot_api: FakeBotApi,
 
 @pytest.fixture
 async def telegram(app_client: TestClient, bot_api: FakeBotApi) -> Telegram:
-    bot, dispatcher, outbox = app_client.app[TELEGRAM]
-    return Telegram(bot_api, bot, dispatcher, outbox)
+    handle = app_client.app[TELEGRAM]
+    return Telegram(bot_api, handle.bot, handle.dispatcher, handle)

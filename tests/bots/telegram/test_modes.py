@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bots.telegram.bot import FSM_KEY_PREFIX, wire
+from bots.telegram.bot import FSM_KEY_PREFIX, build
 from bots.telegram.webhook import WEBHOOK_PATH, webhook_secret
 from domain.models.users import PlatformIdentity
-from realtime.app import create_app
+from openchance.serve import create_app
 from tests.bots.telegram.conftest import (
     PUBLIC_URL,
     SECRET,
@@ -24,6 +24,13 @@ from tests.bots.telegram.conftest import (
     telegram_settings,
 )
 from tests.bots.telegram.fake_bot_api import FakeBotApi
+
+
+class _NoDeliveries:
+    """These nodes consume no event log: only their replies are awaited."""
+
+    async def drain(self) -> None:
+        return None
 
 
 def _update(update_id: int, user_id: int, text: str) -> dict[str, Any]:
@@ -95,7 +102,7 @@ async def test_long_polling_process(bot_api: FakeBotApi) -> None:
     try:
         await bot_api.updates.put(_update(1, 6201, "/start"))
         answer = await bot_api.wait_for(
-            lambda c: c.method == "sendMessage" and c.chat_id == 6201, timeout=90)
+            lambda c: c.method == "sendMessage" and c.chat_id == 6201, timeout=180)
         assert "Hello, Pat" in answer.text
         methods = [c.method for c in bot_api.calls]
         assert "deleteWebhook" in methods and "getUpdates" in methods
@@ -108,9 +115,10 @@ async def test_long_polling_process(bot_api: FakeBotApi) -> None:
 async def test_wizard_state_lives_in_redis(deps, bot_api: FakeBotApi, redis_url: str) -> None:
     """Two bot nodes sharing Redis: the wizard started on one continues on the other."""
     settings = telegram_settings(bot_api.url, redis_url=redis_url)
-    nodes = [wire(deps, settings) for _ in range(2)]
+    nodes = [build(deps, settings) for _ in range(2)]
     try:
-        people = [Telegram(bot_api, *node).person(6301, "Rae") for node in nodes]
+        people = [Telegram(bot_api, *node, _NoDeliveries()).person(6301, "Rae")
+                  for node in nodes]
         assert "Step 1/6" in (await people[0].send("/post")).text
         assert "Step 2/6" in (await people[1].send("A title from node two")).text
         keys = await nodes[0][1].storage.redis.keys(f"{FSM_KEY_PREFIX}:123456:6301:6301:*")
@@ -118,7 +126,6 @@ async def test_wizard_state_lives_in_redis(deps, bot_api: FakeBotApi, redis_url:
                                 for part in ("data", "state")]
         await people[0].send("/cancel")
     finally:
-        for bot, dispatcher, outbox in nodes:
-            await outbox.drain()
+        for bot, dispatcher in nodes:
             await dispatcher.storage.close()
             await bot.session.close()

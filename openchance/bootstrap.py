@@ -1,4 +1,4 @@
-"""Builds the domain's collaborators once per process, from the settings."""
+"""Builds the domain's collaborators once per process: the adapter behind each port."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import secrets
 
 from domain.adapters.offline_gateway import OfflineGateway
 from domain.adapters.outbox_mailer import OutboxMailer
+from domain.adapters.stripe_signature import StripeSignatures
 from domain.deps import Deps
 from domain.events import EventBus
 from domain.models.users import User
@@ -13,7 +14,7 @@ from domain.notifier import subscribe_notifier
 from domain.passwords import make_hasher
 from domain.ports import Mailer, PaymentGateway
 from domain.services.offline_delivery import subscribe_offline_delivery
-from domain.settings import Settings
+from openchance.settings import Settings
 
 
 def _payment_gateway(settings: Settings, public_url: str) -> PaymentGateway:
@@ -36,9 +37,12 @@ def _mailer(settings: Settings) -> Mailer:
 
 def build_deps(settings: Settings, gateway: PaymentGateway | None = None) -> Deps:
     public_url = settings.openchance_public_url or "http://127.0.0.1:8080"
+    chosen = gateway or _payment_gateway(settings, public_url)
     deps = Deps(
         bus=EventBus(),
-        gateway=gateway or _payment_gateway(settings, public_url),
+        gateway=chosen,
+        signatures=StripeSignatures(),
+        simulated_payments=isinstance(chosen, OfflineGateway),
         platform_fee_bps=settings.platform_fee_bps,
         auto_refund_days=settings.auto_refund_days,
         public_url=public_url,
@@ -50,6 +54,6 @@ def build_deps(settings: Settings, gateway: PaymentGateway | None = None) -> Dep
         mailer=_mailer(settings),
     )
     User.moderators_need_2fa = settings.require_moderator_2fa
-    subscribe_notifier(deps)
+    subscribe_notifier(deps)  # the domain's own reaction to its events, in every process
     subscribe_offline_delivery(deps)
     return deps

@@ -14,6 +14,8 @@ class Settings(BaseSettings):
     mongodb_url: str | None = None
     mongodb_database: str = "openchance"
     redis_url: str | None = None
+    # Prefix of the durable log's keys, so two deployments (or test runs) can share a Redis.
+    redis_prefix: str = "openchance"
     typesense_url: str | None = None
     typesense_api_key: str | None = None
     stripe_secret_key: str | None = None
