@@ -60,3 +60,9 @@ class MailFailed(DomainError):
     """The mail server refused or could not be reached; the mail was not sent."""
 
     code = "mail_failed"
+
+
+class Unavailable(DomainError):
+    """A dependency is down or saturated; the same request may succeed shortly."""
+
+    code = "unavailable"

@@ -6,6 +6,8 @@ to our own ``POST /api/v1/webhooks/stripe`` over HTTP: simulated money takes the
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 from collections.abc import Awaitable
 
@@ -22,6 +24,10 @@ _STATUS = {"validation_error": 400, "not_found": 404, "forbidden": 403}
 _STYLE = ("body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}"
           ".sim{background:#fff3cd;border:2px dashed #b8860b;padding:.6rem;font-weight:bold}"
           "button{font-size:1.1rem;padding:.5rem 1.2rem}")
+# The page's one inline style, allowed by its hash; everything else as on every HTML page.
+_CSP = ("default-src 'self'; script-src 'self'; img-src 'self' data:; object-src 'none'; "
+        "base-uri 'self'; frame-ancestors 'none'; form-action 'self'; style-src 'sha256-"
+        + base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode() + "'")
 
 
 def _page(title: str, body: str, status: int = 200) -> web.Response:
@@ -29,7 +35,8 @@ def _page(title: str, body: str, status: int = 200) -> web.Response:
             f"</title><style>{_STYLE}</style></head><body>"
             "<p class='sim'>SIMULATED — the embedded payment gateway; no real money moves.</p>"
             f"<h1>{title} (simulated)</h1>{body}</body></html>")
-    return web.Response(text=text, status=status, content_type="text/html")
+    return web.Response(text=text, status=status, content_type="text/html",
+                        headers={"Content-Security-Policy": _CSP})
 
 
 def _error(exc: DomainError) -> web.Response:
