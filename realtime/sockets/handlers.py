@@ -32,6 +32,7 @@ from realtime.sockets.options import SocketOptions, TokenBucket
 log = logging.getLogger(__name__)
 
 Ack = dict[str, Any]
+MAX_CONNECT_BUCKETS = 20_000
 
 
 @dataclass
@@ -77,6 +78,9 @@ class SocketEvents:
         self.user_sids: dict[str, set[str]] = {}
         self._user_buckets: dict[str, TokenBucket] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        # token fingerprint -> (its user, how many sockets here use it)
+        self._tokens: dict[str, tuple[str, int]] = {}
+        self._connect_buckets: dict[str, TokenBucket] = {}  # token fingerprint -> its budget
         # One sender at a time per conversation on this node, so message:new leaves in seq order.
         self._send_locks: dict[str, asyncio.Lock] = {}
         sio.on("connect", self.connect)
@@ -95,6 +99,16 @@ class SocketEvents:
 
     async def connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
+        if isinstance(token, str):
+            # Refused before touching the database, so a flood of connections stays cheap.
+            fingerprint = accounts.token_fingerprint(token)
+            if not self._connect_bucket(fingerprint).take():
+                raise socketio.exceptions.ConnectionRefusedError(
+                    "connecting too often; wait a moment", {"code": "rate_limited"})
+            if self._token_at_cap(fingerprint):
+                raise socketio.exceptions.ConnectionRefusedError(
+                    f"at most {self.options.max_sockets_per_user} connections per user; "
+                    "close one", {"code": "too_many_connections"})
         try:
             user = await accounts.authenticate(token)
         except DomainError as exc:
@@ -112,15 +126,20 @@ class SocketEvents:
         if user_bucket is None:
             user_bucket = self._user_buckets[user.id] = TokenBucket(
                 self.options.user_events_per_second, self.options.user_event_burst)
+        token_hash = accounts.token_fingerprint(token)
         self.sessions[sid] = Session(
             user.id, TokenBucket(self.options.events_per_second, self.options.event_burst),
-            user_bucket, token_hash=accounts.token_fingerprint(token))
+            user_bucket, token_hash=token_hash)
+        self._tokens[token_hash] = (user.id, self._tokens.get(token_hash, ("", 0))[1] + 1)
         await self.sio.enter_room(sid, user_room(user.id))
         await self.live.connected(sid, user.id)
 
     async def disconnect(self, sid: str, reason: Any = None) -> None:
         session = self.sessions.pop(sid, None)
         if session is not None:
+            user_id, count = self._tokens.pop(session.token_hash, ("", 1))
+            if count > 1:
+                self._tokens[session.token_hash] = (user_id, count - 1)
             mine = self.user_sids.get(session.user_id)
             if mine is not None:
                 mine.discard(sid)
@@ -128,6 +147,20 @@ class SocketEvents:
                     del self.user_sids[session.user_id]
                     self._user_buckets.pop(session.user_id, None)
         await self.live.disconnected(sid)
+
+    def _connect_bucket(self, token_hash: str) -> TokenBucket:
+        bucket = self._connect_buckets.get(token_hash)
+        if bucket is None:
+            if len(self._connect_buckets) >= MAX_CONNECT_BUCKETS:
+                self._connect_buckets.clear()  # bounded memory; full buckets for everyone
+            bucket = self._connect_buckets[token_hash] = TokenBucket(
+                self.options.connects_per_second, self.options.connect_burst)
+        return bucket
+
+    def _token_at_cap(self, token_hash: str) -> bool:
+        entry = self._tokens.get(token_hash)
+        return entry is not None and len(self.user_sids.get(entry[0], ())) >= (
+            self.options.max_sockets_per_user)
 
     # ---- ending sockets -------------------------------------------------------------------
 

@@ -26,6 +26,9 @@ class SocketOptions:
     # Per user across all their sockets on a node: how many at once, and one shared budget of
     # events on top of each socket's own (many sockets must not multiply a user's rate).
     max_sockets_per_user: int = 12
+    # Connection attempts per token (a reloading tab is fine; a flood is refused cheaply).
+    connects_per_second: float = 2.0
+    connect_burst: int = 20
     user_events_per_second: float = 40.0
     user_event_burst: int = 120
     # Frames that do not parse count against the limits; past this many the socket is closed.
