@@ -51,9 +51,20 @@ class InvalidTransition(Conflict):
 
 
 class GatewayFailed(DomainError):
-    """The payment gateway refused or failed; nothing was recorded as moved."""
+    """The payment gateway refused or failed; nothing was recorded as moved.
+
+    What the provider said can name accounts, requests or internals: it is kept for the log
+    (``str(exc)``, ``details["provider_error"]``) and every surface shows ``message``, which
+    says only what a person needs."""
 
     code = "payment_failed"
+    PUBLIC_MESSAGE = ("the payment provider could not complete this; nothing was charged or "
+                      "paid out. Try again in a moment")
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message, **details)
+        self.details["provider_error"] = message
+        self.message = self.PUBLIC_MESSAGE
 
 
 class MailFailed(DomainError):

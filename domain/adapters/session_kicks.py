@@ -17,6 +17,7 @@ import orjson
 import redis.asyncio as aioredis
 
 from domain.adapters.redis_fallback import REDIS_DOWN, quick_redis
+from domain.events import EventBus, SessionsRevoked, UserBanned
 
 log = logging.getLogger(__name__)
 CHANNEL = "openchance-session-kicks"
@@ -90,3 +91,25 @@ class RedisKicks:
 
 def open_kicks(redis_url: str | None) -> LocalKicks | RedisKicks:
     return RedisKicks(redis_url) if redis_url else LocalKicks()
+
+
+def kick_on_revocation(bus: EventBus, kicks: LocalKicks | RedisKicks) -> None:
+    """For a process without sockets (a bot, a worker) with REDIS_URL: its bans and session
+    revocations reach every realtime node at once (the nodes' re-check is the backstop)."""
+    async def banned(event: UserBanned) -> None:
+        if event.banned:
+            await _publish_quietly(kicks, event.user_id, ())
+
+    async def revoked(event: SessionsRevoked) -> None:
+        await _publish_quietly(kicks, event.user_id, tuple(event.token_hashes))
+
+    bus.subscribe(UserBanned, banned)
+    bus.subscribe(SessionsRevoked, revoked)
+
+
+async def _publish_quietly(kicks: LocalKicks | RedisKicks, user_id: str,
+                           token_hashes: tuple[str, ...]) -> None:
+    try:
+        await kicks.publish(user_id, token_hashes)
+    except REDIS_DOWN as exc:
+        log.warning("session kick for %s not broadcast (%s)", user_id, exc)

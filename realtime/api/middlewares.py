@@ -83,10 +83,6 @@ _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     (Conflict, 409), (GatewayFailed, 502), (TooManyAttempts, 429), (MailFailed, 502),
     (Unavailable, 503),
 )
-# Provider error text can carry account ids, request ids or internals: it goes to the log,
-# and people get this.
-GATEWAY_MESSAGE = ("the payment provider could not complete this; nothing was charged or "
-                   "paid out. Try again in a moment")
 UNAVAILABLE_MESSAGE = "a service this request needs is unavailable; try again shortly"
 DEPENDENCY_DOWN = (*REDIS_DOWN, ConnectionFailure)
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
@@ -105,12 +101,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         if "retry_after" in exc.details:
             headers = {"Retry-After": str(exc.details["retry_after"])}
-        message = exc.message
         if isinstance(exc, GatewayFailed):
             log.warning("payment provider failed in %s %s: %s", request.method, request.path,
-                        exc.message)
-            message = GATEWAY_MESSAGE
-        return json_error(status, exc.code, message, headers=headers,
+                        exc.details.get("provider_error"))
+        return json_error(status, exc.code, exc.message, headers=headers,
                           fields=exc.details.get("fields") if status == 400 else None)
     except MalformedJson as exc:
         return json_error(400, "malformed_json", str(exc))

@@ -18,7 +18,7 @@ import socketio
 BadPacket = Callable[[str, Exception], Awaitable[None]]
 
 
-class GuardedServer(socketio.AsyncServer):
+class GuardedServer(socketio.AsyncServer):  # type: ignore[misc]
     on_bad_packet: BadPacket | None = None
 
     async def _handle_eio_message(self, eio_sid: str, data: Any) -> None:
