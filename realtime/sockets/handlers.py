@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 Ack = dict[str, Any]
 MAX_CONNECT_BUCKETS = 20_000
+REFUSED_GRACE = 1.0  # seconds a refused client has to read why before its transport closes
 
 
 @dataclass
@@ -98,6 +99,17 @@ class SocketEvents:
             sio.on(name, self._guarded(handler))
 
     async def connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        try:
+            await self._connect(sid, auth)
+        except socketio.exceptions.ConnectionRefusedError:
+            # The refusal reaches the client; a client that then keeps its transport open
+            # anyway (no well-behaved one does) loses it.
+            eio_sid = self.sio.manager.eio_sid_from_sid(sid, "/")
+            if eio_sid is not None:
+                self._spawn(self._close_transport(eio_sid, after=REFUSED_GRACE))
+            raise
+
+    async def _connect(self, sid: str, auth: Any) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
         if isinstance(token, str):
             # Refused before touching the database, so a flood of connections stays cheap.
@@ -171,8 +183,29 @@ class SocketEvents:
                 if sid in self.sessions and (
                     not token_hashes or self.sessions[sid].token_hash in token_hashes)]
         for sid in sids:
-            await self.sio.disconnect(sid)
+            await self.end(sid)
         return len(sids)
+
+    async def end(self, sid: str) -> None:
+        """Disconnect ``sid`` and close its transport: a kicked client that ignores the
+        disconnect packet keeps nothing open."""
+        eio_sid = self.sio.manager.eio_sid_from_sid(sid, "/")
+        await self.sio.disconnect(sid)
+        if eio_sid is not None:
+            await self._close_transport(eio_sid)
+
+    async def _close_transport(self, eio_sid: str, after: float = 0.0) -> None:
+        if after:
+            await asyncio.sleep(after)
+        socket = self.sio.eio.sockets.get(eio_sid)
+        if socket is None:
+            return
+        await self.sio.eio.disconnect(eio_sid)
+        # Engine.IO's writer would wait for the client to hang up (up to the ping timeout);
+        # an empty item ends it now, and it closes the WebSocket.
+        queue = getattr(socket, "queue", None)
+        if queue is not None:
+            queue.put_nowait(None)
 
     async def bad_packet(self, eio_sid: str, exc: Exception) -> None:
         """A frame that does not parse: counted, logged once per socket, closed past a bound."""
@@ -191,7 +224,7 @@ class SocketEvents:
         if session.bad_packets > self.options.max_bad_packets:
             log.warning("closing the socket of user %s after %d unparsable frames",
                         session.user_id, session.bad_packets)
-            self._spawn(self.sio.disconnect(sid))
+            self._spawn(self.end(sid))
 
     def _spawn(self, coro: Awaitable[Any]) -> None:
         # Not awaited inline: the frame being handled belongs to the socket being closed.

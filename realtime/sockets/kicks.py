@@ -68,7 +68,7 @@ class SessionGuard:
         good = await live_tokens({s.token_hash for s in sessions.values()})
         stale = [sid for sid, s in list(sessions.items()) if s.token_hash not in good]
         for sid in stale:
-            await self.events.sio.disconnect(sid)
+            await self.events.end(sid)
         return len(stale)
 
     async def stop(self) -> None:

@@ -17,9 +17,9 @@ from tests.realtime.conftest import LiveClient, LiveServer, serve
 
 
 async def _closed(client: LiveClient, timeout: float = 3) -> bool:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while client.sio.connected and loop.time() < deadline:
+    for _ in range(int(timeout / 0.02)):
+        if not client.sio.connected:
+            return True
         await asyncio.sleep(0.02)
     return not client.sio.connected
 
