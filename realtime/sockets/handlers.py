@@ -212,7 +212,7 @@ class SocketEvents:
         sid = self.sio.manager.sid_from_eio_sid(eio_sid, "/")
         session = self.sessions.get(sid) if sid else None
         if session is None:  # not even connected to the namespace: nothing to keep open
-            log.info("closing an unconnected socket that sent an unparsable frame")
+            log.debug("closing an unconnected socket that sent an unparsable frame")
             self._spawn(self.sio.eio.disconnect(eio_sid))
             return
         session.bad_packets += 1
