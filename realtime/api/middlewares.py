@@ -99,8 +99,8 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except DomainError as exc:
         status = _domain_status(exc)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        if "retry_after" in exc.details:
-            headers = {"Retry-After": str(exc.details["retry_after"])}
+        if status == 429 or "retry_after" in exc.details:
+            headers = {"Retry-After": str(exc.details.get("retry_after", 60))}
         if isinstance(exc, GatewayFailed):
             log.warning("payment provider failed in %s %s: %s", request.method, request.path,
                         exc.details.get("provider_error"))

@@ -34,7 +34,7 @@ class SocketOptions:
     # Frames that do not parse count against the limits; past this many the socket is closed.
     max_bad_packets: int = 5
     # How often sockets re-check their token (catches a kick lost while Redis was down).
-    revalidate_every: float = 30.0
+    revalidate_every: float = 10.0
 
 
 class TokenBucket:

@@ -20,14 +20,18 @@ from typing import Any
 import aiohttp
 import pytest
 
-from domain.models.users import Role, User
+from domain.models.users import AuthToken, Role, User
 from domain.services import accounts, applications, challenges, conversations, moderation
 from domain.services.common import update_where
+from domain.services.sessions import token_hash
 from domain.settings import Settings
 from realtime.api.core import API_PREFIX, API_ROUTES
+from realtime.api.middlewares import API_LIMITS
+from realtime.app import create_app
+from tests.api.conftest import RELAXED_LIMITS
 from tests.conftest import challenge_data
 from tests.domain.escrow_helpers import fund
-from tests.realtime.conftest import LiveClient, LiveServer, serve
+from tests.realtime.conftest import LiveClient, LiveServer, start_app
 
 ROLES = ("anonymous", "member", "owner", "applicant", "solver", "moderator", "banned")
 PASS = "pass"
@@ -78,6 +82,9 @@ async def build_world(server: LiveServer) -> World:
     report = await moderation.report(deps, ids["member"], {
         "target_type": "challenge", "target_id": open_c.id, "reason": "spam"})
     await moderation.ban(deps, ids["moderator"], ids["banned"])
+    owner_session = await AuthToken.find_one({"token_hash": token_hash(tokens["owner"])})
+    assert owner_session is not None
+    world.extra["owner_session"] = owner_session.id
     world.open_c, world.taken_c, world.pending_app = open_c.id, taken_c.id, pending.id
     world.chat, world.report, world.checkout = chat.id, report.id, escrow.checkout_reference or ""
     return world
@@ -91,6 +98,7 @@ def answers(default: str | int, **per_role: str | int) -> dict[str, str | int]:
 ANYONE = answers(PASS)
 ANYONE_TOKEN_CHECKED = answers(PASS, banned=403)  # optional auth: a banned token is refused
 SIGNED_IN = answers(PASS, anonymous=401, banned=403)
+LINK_ONLY = answers(404)
 
 
 def only(*roles: str, others: int = 403) -> dict[str, str | int]:
@@ -181,6 +189,44 @@ HTTP: dict[str, Row] = {
         lambda w: {"release_amount": 0, "refund_amount": 30_000}),
     "POST /me/payouts/onboard": Row(lambda w: "/me/payouts/onboard", SIGNED_IN),
     "GET /me/payouts": Row(lambda w: "/me/payouts", SIGNED_IN),
+    # Accounts (issue 15). Admin routes: none of these roles is an admin. Mailed links are
+    # their own capability: a made-up one is unknown to everyone.
+    "DELETE /me": Row(lambda w: "/me", SIGNED_IN, lambda w: {"password": PASSWORD}),
+    "GET /me/export": Row(lambda w: "/me/export", SIGNED_IN),
+    "GET /me/notification-preferences": Row(lambda w: "/me/notification-preferences",
+                                            SIGNED_IN),
+    "PUT /me/notification-preferences": Row(lambda w: "/me/notification-preferences",
+                                            SIGNED_IN, lambda w: {"message": {"email": False}}),
+    "GET /me/sessions": Row(lambda w: "/me/sessions", SIGNED_IN),
+    # Only the session's own user may end it; to anyone else it does not exist.
+    "DELETE /me/sessions/{id}": Row(lambda w: f"/me/sessions/{w.extra['owner_session']}",
+                                    only("owner", others=404)),
+    "POST /auth/logout-all": Row(lambda w: "/auth/logout-all", SIGNED_IN),
+    "POST /auth/refresh": Row(lambda w: "/auth/refresh", SIGNED_IN),
+    "POST /auth/password/forgot": Row(lambda w: "/auth/password/forgot", ANYONE,
+                                      lambda w: {"email": w.emails["member"]}),
+    "POST /auth/password/reset": Row(lambda w: "/auth/password/reset", LINK_ONLY, lambda w: {
+        "token": "not-a-reset-token-at-all", "password": "another long passphrase 9"}),
+    "POST /auth/verify": Row(lambda w: "/auth/verify", LINK_ONLY,
+                             lambda w: {"token": "not-a-verification-token"}),
+    "POST /unsubscribe": Row(lambda w: "/unsubscribe", LINK_ONLY,
+                             lambda w: {"token": "not-an-unsubscribe-token"}),
+    "POST /me/2fa/setup": Row(lambda w: "/me/2fa/setup", SIGNED_IN),
+    "POST /me/2fa/enable": Row(lambda w: "/me/2fa/enable", SIGNED_IN,
+                               lambda w: {"code": "000000"}),
+    "POST /me/2fa/disable": Row(lambda w: "/me/2fa/disable", SIGNED_IN,
+                                lambda w: {"code": "000000"}),
+    "POST /me/email": Row(lambda w: "/me/email", SIGNED_IN, lambda w: {
+        "email": f"moved-{uuid.uuid4().hex[:8]}@example.org", "password": PASSWORD}),
+    "POST /me/password": Row(lambda w: "/me/password", SIGNED_IN, lambda w: {
+        "current_password": PASSWORD, "password": "another long passphrase 9"}),
+    "POST /me/verify-email/resend": Row(lambda w: "/me/verify-email/resend", SIGNED_IN),
+    "GET /mod/audit": Row(lambda w: "/mod/audit", only("moderator")),
+    "GET /admin/users": Row(lambda w: f"/admin/users?email={w.emails['member']}",
+                            answers(403, anonymous=401)),
+    "POST /admin/users/{id}/role": Row(lambda w: f"/admin/users/{w.victim}/role",
+                                       answers(403, anonymous=401),
+                                       lambda w: {"role": "moderator"}),
     # Verified by signature, not by who sends it: an unsigned delivery is refused for all.
     "POST /webhooks/stripe": Row(lambda w: "/webhooks/stripe", answers(400),
                                  lambda w: {"type": "checkout.session.completed"}),
@@ -194,6 +240,9 @@ PAGES: dict[str, Row] = {
                                                ANYONE),
     "POST /simulated-checkout/{reference}": Row(
         lambda w: f"/simulated-checkout/{w.checkout}", ANYONE),
+    # The embedded store's local mail outbox (a development aid; never with real SMTP).
+    "GET /outbox": Row(lambda w: "/outbox", ANYONE),
+    "GET /outbox/{id}": Row(lambda w: "/outbox/000000000000000000000000", answers(404)),
     "GET /simulated-onboarding/{account_ref}": Row(
         lambda w: "/simulated-onboarding/acct_unknown", answers(404)),
     "POST /simulated-onboarding/{account_ref}": Row(
@@ -231,10 +280,17 @@ SOCKET: dict[str, tuple[Body, dict[str, str]]] = {
 
 @pytest.fixture
 async def live(storage: Any, deps: Any) -> AsyncIterator[LiveServer]:
-    # The default rate limits hold: the matrix sends about 350 requests, 14 of them to
-    # /auth/*, under both the per-IP (1200/min) and the auth (20/min) limits.
-    async for server in serve(storage, deps, Settings(_env_file=None, redis_url=None)):
+    # Relaxed rate limits: the matrix sends ~70 requests to the strictly limited /auth/* routes.
+    app = create_app(Settings(_env_file=None, redis_url=None), deps=deps, storage=storage)
+    app[API_LIMITS] = RELAXED_LIMITS
+    runner, url = await start_app(app)
+    server = LiveServer(url, app, deps, [], {})
+    try:
         yield server
+    finally:
+        for client in server.clients:
+            await client.close()
+        await runner.cleanup()
 
 
 def _matches(expected: str | int, status: int) -> bool:
@@ -249,8 +305,6 @@ def _order(expect: dict[str, str | int]) -> list[str]:
 
 
 def test_the_table_covers_every_route_and_event(storage: Any, deps: Any) -> None:
-    from realtime.app import create_app
-
     app = create_app(Settings(_env_file=None, redis_url=None), deps=deps, storage=storage)
     api = {f"{r.method} {r.path}" for r in app[API_ROUTES]}
     mounted = {f"{r.method} {r.resource.canonical}" for r in app.router.routes()

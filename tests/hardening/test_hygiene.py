@@ -10,7 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from argon2 import PasswordHasher
 
-from domain.errors import GatewayFailed, RateLimited, Unauthorized, Unavailable
+from domain.errors import GatewayFailed, TooManyAttempts, Unauthorized, Unavailable
 from domain.passwords import MAX_PENDING, hash_password, pending_hashes
 from domain.services import accounts
 from tests.api.conftest import API, Members, error_of, post_challenge
@@ -152,7 +152,7 @@ async def test_failed_logins_lock_the_account_with_backoff(deps: Any, users: Any
     for _ in range(accounts.FREE_LOGIN_FAILURES):
         with pytest.raises(Unauthorized):
             await accounts.login(deps, wrong)
-    with pytest.raises(RateLimited) as locked:  # even the right password waits
+    with pytest.raises(TooManyAttempts) as locked:  # even the right password waits
         await accounts.login(deps, {"email": user.email, "password": "correct horse battery"})
     assert locked.value.details["retry_after"] == 1
     await asyncio.sleep(1.05)
@@ -165,7 +165,7 @@ async def test_failed_logins_lock_the_account_with_backoff(deps: Any, users: Any
     for _ in range(accounts.FREE_LOGIN_FAILURES):
         with pytest.raises(Unauthorized):
             await accounts.login(deps, ghost)
-    with pytest.raises(RateLimited):
+    with pytest.raises(TooManyAttempts):
         await accounts.login(deps, ghost)
 
 
