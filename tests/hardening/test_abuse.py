@@ -233,13 +233,13 @@ async def test_logout_and_ban_disconnect_the_users_sockets(world: World) -> None
         async with http.post(f"{url}{API}/auth/logout",
                              headers={"Authorization": f"Bearer {leaver_token}"}) as resp:
             assert resp.status == 200
-        assert await leaver.wait_closed(2)
+        assert await leaver.wait_closed(5)
         async with http.post(f"{url}{API}/mod/users/{banned_id}/ban",
                              headers={"Authorization": f"Bearer {world.tokens['mod']}"},
                              json={"reason": "abuse"}) as resp:
             assert resp.status == 200, await resp.text()
         for troll in trolls:
-            assert troll is not None and await troll.wait_closed(2)
+            assert troll is not None and await troll.wait_closed(5)
         end = time.time()
         refused = await RawSocket.open(http, url, banned_token)
         assert refused[0] is None and refused[1] == "forbidden"
