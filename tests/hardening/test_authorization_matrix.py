@@ -24,10 +24,10 @@ from domain.models.users import AuthToken, Role, User
 from domain.services import accounts, applications, challenges, conversations, moderation
 from domain.services.common import update_where
 from domain.services.sessions import token_hash
-from domain.settings import Settings
+from openchance.serve import create_app
+from openchance.settings import Settings
 from realtime.api.core import API_PREFIX, API_ROUTES
 from realtime.api.middlewares import API_LIMITS
-from realtime.app import create_app
 from tests.api.conftest import RELAXED_LIMITS
 from tests.conftest import challenge_data
 from tests.domain.escrow_helpers import fund

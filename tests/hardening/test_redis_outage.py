@@ -13,7 +13,7 @@ import aiohttp
 import pytest
 
 from domain.services.conversations import open_conversation
-from domain.settings import Settings
+from openchance.settings import Settings
 from tests.conftest import challenge_data
 from tests.realtime.conftest import LiveServer, serve
 from tests.redis_server import PrivateRedis, redis_server_binary

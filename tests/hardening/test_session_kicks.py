@@ -9,10 +9,10 @@ from typing import Any
 
 import aiohttp
 
-from domain.bootstrap import build_deps
 from domain.models.users import AuthToken, Role, User
 from domain.services.common import update_where
-from domain.settings import Settings
+from openchance.bootstrap import build_deps
+from openchance.settings import Settings
 from tests.realtime.conftest import LiveClient, LiveServer, serve
 
 
