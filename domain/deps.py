@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from argon2 import PasswordHasher
 
 from domain.events import EventBus
-from domain.ports import Mailer, PaymentGateway, Presence, WebhookSignatures
+from domain.ports import LoginAttempts, Mailer, PaymentGateway, Presence, WebhookSignatures
 
 
 @dataclass
@@ -28,3 +28,5 @@ class Deps:
     mailer: Mailer | None = None
     presence: Presence | None = None
     extras: dict[str, object] = field(default_factory=dict)
+    # Failed sign-ins per account (None: no per-account throttling).
+    login_attempts: LoginAttempts | None = None

@@ -13,13 +13,14 @@ from typing import Any
 
 import stripe
 
+from domain.errors import ShownToUsers
 from domain.ports import Checkout, Movement, PaymentNotMade
 
 # Given our user id, the connected account that may receive payouts (None: not onboarded yet).
 PayeeLookup = Callable[[str], Awaitable[str | None]]
 
 
-class PayeeNotReady(PaymentNotMade):
+class PayeeNotReady(PaymentNotMade, ShownToUsers):
     """The solver has no connected account with payouts enabled; nothing was sent."""
 
 

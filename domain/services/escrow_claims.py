@@ -217,9 +217,9 @@ async def _after_failed_call(deps: Deps, op: PaymentOperation, claim: MoneyClaim
         moved = (None if isinstance(exc, PaymentNotMade)
                  else await operations.find_movement(deps, op, escrow))
     except operations.LookupFailed:
-        raise GatewayFailed(f"the payment provider failed ({exc}) and could not say whether "
-                            "the money moved; OpenChance checks again and finishes or "
-                            "releases this decision") from exc
+        raise GatewayFailed("the payment provider did not answer whether the money moved; "
+                            "OpenChance checks again and finishes or releases this decision: "
+                            f"{exc}") from exc
     if moved is not None:  # it did happen; the error came after (a lost answer, say)
         return await operations.book(op, moved.reference)
     await operations.set_state(op.idempotency_key, OperationState.ABANDONED)

@@ -27,8 +27,10 @@ async def list_challenges(request: web.Request) -> web.Response:
     """Search and page through challenges (open ones unless `state` says otherwise)."""
     viewer = await optional_user(request)
     cache = request.app[LISTING_CACHE]
-    # Moderators may list removed challenges, so they get their own entries.
-    key = f"{int(bool(viewer and viewer.is_moderator))}{request.query_string}"
+    # Moderators may list removed challenges, so they get their own entries; so does a viewer
+    # filtering by owner or solver (their own unlisted challenges are in the answer).
+    personal = viewer.id if viewer and {"owner_id", "solver_id"} & request.query.keys() else ""
+    key = f"{int(bool(viewer and viewer.is_moderator))}{personal}?{request.query_string}"
     body = cache.get(key)
     if body is None:
         items, next_cursor = await challenges.list_challenges(dict(request.query), viewer)
