@@ -8,8 +8,6 @@ public URL), never to the request's ``Host``, which a visitor chooses.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 from collections.abc import Awaitable
 

@@ -189,6 +189,8 @@ HTTP: dict[str, Row] = {
         lambda w: {"release_amount": 0, "refund_amount": 30_000}),
     "POST /me/payouts/onboard": Row(lambda w: "/me/payouts/onboard", SIGNED_IN),
     "GET /me/payouts": Row(lambda w: "/me/payouts", SIGNED_IN),
+    "GET /me/payments": Row(lambda w: "/me/payments", SIGNED_IN),
+    "GET /mod/reconciliation": Row(lambda w: "/mod/reconciliation", only("moderator")),
     # Accounts (issue 15). Admin routes: none of these roles is an admin. Mailed links are
     # their own capability: a made-up one is unknown to everyone.
     "DELETE /me": Row(lambda w: "/me", SIGNED_IN, lambda w: {"password": PASSWORD}),
@@ -236,6 +238,7 @@ HTTP: dict[str, Row] = {
 PAGES: dict[str, Row] = {
     "GET /healthz": Row(lambda w: "/healthz", ANYONE),
     "GET /readyz": Row(lambda w: "/readyz", ANYONE),
+    "GET /simulated-pages.css": Row(lambda w: "/simulated-pages.css", ANYONE),
     "GET /simulated-checkout/{reference}": Row(lambda w: f"/simulated-checkout/{w.checkout}",
                                                ANYONE),
     "POST /simulated-checkout/{reference}": Row(
