@@ -33,7 +33,7 @@ HASH_WORKERS = max(1, (os.cpu_count() or 2) // 2)
 # Hashes queued or running before new ones are refused; each waits at most about
 # MAX_PENDING / HASH_WORKERS hash times (well under a second with the production profile).
 MAX_PENDING = 16
-_LOWER_PRIORITY_BY = 5  # nice steps for the hashing threads (Linux: per thread)
+_LOWER_PRIORITY_BY = 15  # nice steps for the hashing threads (Linux: per thread)
 T = TypeVar("T")
 
 

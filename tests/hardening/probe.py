@@ -18,7 +18,7 @@ import orjson
 
 from tests.hardening.rawsocket import RawSocket
 
-PERIOD = 0.1
+PERIOD = 0.05
 TIMEOUT = 5.0
 
 
