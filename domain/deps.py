@@ -11,6 +11,7 @@ from domain.events import EventBus
 from domain.ports import (
     ChatModel,
     Embedder,
+    LoginAttempts,
     Mailer,
     PaymentGateway,
     Presence,
@@ -36,6 +37,8 @@ class Deps:
     mailer: Mailer | None = None
     presence: Presence | None = None
     extras: dict[str, object] = field(default_factory=dict)
+    # Failed sign-ins per account (None: no per-account throttling).
+    login_attempts: LoginAttempts | None = None
     # Search and matching (issue 14); bootstrap always sets ``search`` and ``embedder``.
     search: SearchIndex | None = None
     embedder: Embedder | None = None

@@ -160,6 +160,15 @@ class UserBanned(Event):
 
 
 @dataclass(frozen=True)
+class SessionsRevoked(Event):
+    """Bearer tokens stopped being valid (logout, password reset...): sockets signed in with
+    them must go. ``token_hashes`` are SHA-256 fingerprints; empty means every token."""
+
+    user_id: str
+    token_hashes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class MessageSent(Event):
     message_id: str
     conversation_id: str

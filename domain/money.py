@@ -58,7 +58,8 @@ def major_text(amount: int, currency: str) -> str:
     """1250 USD -> '12.50', 500 JPY -> '500', 1234 KWD -> '1.234' (no symbol, no grouping)."""
     digits = minor_units(currency)
     sign = "-" if amount < 0 else ""
-    whole, part = divmod(abs(amount), 10 ** digits)
+    scale: int = 10 ** digits
+    whole, part = divmod(abs(amount), scale)
     return f"{sign}{whole}.{part:0{digits}d}" if digits else f"{sign}{whole}"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -13,6 +13,36 @@ class Checkout:
 
     url: str
     reference: str
+
+
+class PaymentNotMade(Exception):
+    """Raised by a gateway that knows for certain nothing was sent (e.g. the payee cannot
+    receive payouts yet): the decision is released at once, without asking the gateway."""
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One movement of money the gateway reports for a challenge (its transfer group).
+
+    ``kind`` is ``payment`` (a charge that succeeded), ``refund``, ``transfer`` (to a payee) or
+    ``reversal`` (a transfer pulled back). ``idempotency_key`` is ours, when we made it.
+    ``source`` is the payment a refund or transfer drew from.
+    """
+
+    kind: str
+    reference: str
+    amount: int
+    currency: str
+    idempotency_key: str | None = None
+    source: str | None = None
+
+
+@runtime_checkable
+class RecordsSimulatedPayments(Protocol):
+    """The embedded gateway: told when its simulated checkout was paid, as Stripe would know."""
+
+    def record_payment(self, reference: str, *, escrow_id: str, amount: int,
+                       currency: str) -> None: ...
 
 
 class PaymentGateway(Protocol):
@@ -41,6 +71,12 @@ class PaymentGateway(Protocol):
 
     async def escrow_of_payment(self, *, payment_ref: str) -> str | None:
         """Our escrow id for one of the provider's payments (events that do not name it)."""
+        ...
+
+    async def movements(self, *, escrow_id: str, challenge_id: str,
+                        source_reference: str | None) -> list[Movement]:
+        """Everything the gateway moved for this challenge: payments, refunds, transfers,
+        reversals. Read-only; what recovery and reconciliation compare the ledger with."""
         ...
 
 
@@ -178,6 +214,7 @@ class LoginAttempts(Protocol):
     async def lock(self, key: str, seconds: float) -> None: ...
 
     async def clear(self, key: str) -> None: ...
+
 
 
 # ---- search, embeddings, chat model (issue 14) ----------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from domain.adapters.login_attempts import build_login_attempts
 from domain.adapters.offline_gateway import OfflineGateway
 from domain.adapters.outbox_mailer import OutboxMailer
 from domain.adapters.search_select import build_chat_model, build_embedder, build_search_index
@@ -49,6 +50,7 @@ def build_deps(settings: Settings, gateway: PaymentGateway | None = None) -> Dep
         auto_refund_days=settings.auto_refund_days,
         public_url=public_url,
         password_hasher=make_hasher(settings.password_hash_profile),
+        login_attempts=build_login_attempts(settings.redis_url),
         # Without Stripe, the offline gateway signs its simulated events with a secret of
         # this process's own, so nothing outside it can forge a "payment".
         webhook_secret=settings.stripe_webhook_secret or (

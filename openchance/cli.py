@@ -31,6 +31,14 @@ def _serve(args: argparse.Namespace) -> int:
     from openchance.serve import create_app
 
     settings = Settings()
+    from domain.services.escrow_guard import ephemeral_money_refusal
+
+    if refusal := ephemeral_money_refusal(
+            real_payments=bool(settings.stripe_secret_key),
+            durable_store=bool(settings.mongodb_url),
+            allow_ephemeral_money=args.allow_ephemeral_money):
+        print(refusal, file=sys.stderr)
+        return 2
     if not settings.openchance_public_url:
         # Links the server hands out (the simulated checkout, onboarding) must name the port
         # it really listens on, not the default one.
@@ -95,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--demo", action="store_true", help="load demo users and challenges")
+    serve.add_argument("--allow-ephemeral-money", action="store_true",
+                       help="run real Stripe payments on the in-memory store (records are lost "
+                            "on exit)")
     serve.set_defaults(run=_serve)
     worker = commands.add_parser("worker", help="run background jobs")
     shown = worker.add_mutually_exclusive_group()

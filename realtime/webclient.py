@@ -24,7 +24,7 @@ IMMUTABLE_PREFIX = "/assets/"
 
 # User content is only ever rendered as text; this stops any script the page did not ship
 # from running even if that rule were broken somewhere.
-_PAGE_HEADERS = {
+PAGE_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; "
@@ -70,7 +70,7 @@ async def serve_web(request: web.Request) -> web.StreamResponse:
         return web.FileResponse(found, headers=headers)
     if request.path.startswith(IMMUTABLE_PREFIX):
         raise web.HTTPNotFound()  # a stale asset name: HTML here would only confuse the browser
-    return web.FileResponse(index, headers=_PAGE_HEADERS)
+    return web.FileResponse(index, headers=PAGE_HEADERS)
 
 
 @web.middleware

@@ -21,11 +21,13 @@ def redis_server_binary() -> str | None:
 
 
 class PrivateRedis:
-    def __init__(self) -> None:
+    """``port``: restart on the port of an earlier one (clients reconnect to the same URL)."""
+
+    def __init__(self, port: int | None = None) -> None:
         binary = redis_server_binary()
         if binary is None:
             raise RuntimeError("redis-server is not installed (scripts/setup --test installs it)")
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = subprocess.Popen(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",

@@ -18,6 +18,8 @@ from domain.deps import Deps
 from domain.jobs import enqueue_job
 from domain.ports import DurableLog, LogEntry
 from domain.services.deadlines import expire_overdue, remind_upcoming
+from domain.services.escrow_reconciliation import reconcile
+from domain.services.escrow_recovery import recover_operations
 from domain.services.escrow_settlement import auto_refund_stale
 from domain.services.offline_delivery import deliver_due_digests
 
@@ -30,6 +32,9 @@ JOBS: dict[str, Job] = {
     "remind_deadlines": remind_upcoming,
     # Mail digests of what people missed while away (domain/services/offline_delivery.py).
     "deliver_digests": deliver_due_digests,
+    # Money safety: finish or release decisions a crash left open; ledger against gateway.
+    "recover_money": recover_operations,
+    "reconcile_money": reconcile,
 }
 # Seconds between runs of each scheduled job.
 SCHEDULE: dict[str, float] = {
@@ -37,6 +42,8 @@ SCHEDULE: dict[str, float] = {
     "expire_deadlines": 60.0,
     "remind_deadlines": 300.0,
     "deliver_digests": 60.0,
+    "recover_money": 300.0,
+    "reconcile_money": 900.0,
 }
 FIRST_RUN_DELAY_SECONDS = 5.0
 

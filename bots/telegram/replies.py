@@ -4,8 +4,10 @@ then the pressed message edited in place or new messages, as each answer asks)."
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message
 
 from bots.core.results import Result, as_replies
@@ -45,6 +47,16 @@ async def answer_press(query: CallbackQuery, bot: Bot,
     link = await _link_for(message, bot, items)
     for reply in replies:
         if reply.replaces:
-            await message.edit_text(text_of(reply), reply_markup=markup_of(reply, link))
+            await _edit(message, text_of(reply), markup_of(reply, link))
         else:
             await message.answer(text_of(reply), reply_markup=markup_of(reply, link))
+
+
+async def _edit(message: Message, text: str, markup: Any) -> None:
+    """A repeated tap of a money button is the same decision and answers its first result,
+    which the message may already show: Telegram refuses that edit as "not modified"."""
+    try:
+        await message.edit_text(text, reply_markup=markup)
+    except TelegramBadRequest as exc:
+        if "not modified" not in str(exc):
+            raise

@@ -13,8 +13,9 @@ import time
 from collections.abc import Iterable
 from typing import Protocol
 
-import redis.asyncio as aioredis
 from redis.exceptions import RedisError
+
+from domain.adapters.redis_fallback import quick_redis
 
 # What the realtime layer catches when the shared store is unreachable.
 EphemeralUnavailable: tuple[type[BaseException], ...] = (RedisError, OSError)
@@ -98,8 +99,9 @@ class RedisEphemeralStore:
     """A sorted set per user: member = socket, score = when it expires unless refreshed."""
 
     def __init__(self, url: str, socket_ttl: float = 30.0, prefix: str = "oc") -> None:
-        self._redis = aioredis.Redis.from_url(url, socket_connect_timeout=1.0,
-                                              socket_timeout=2.0)
+        # Fails fast while Redis is away: presence answers "unavailable" at once, and the
+        # heartbeat's ``refresh`` re-adds this node's sockets when it is back.
+        self._redis = quick_redis(url)
         self._ttl = socket_ttl
         self._prefix = prefix
 

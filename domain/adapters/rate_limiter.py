@@ -2,6 +2,9 @@
 
 ``hit(key, limit, window)`` counts one request and answers how many seconds to wait when the
 key is over its limit in the current window, or None when the request may go ahead.
+
+With Redis down, counting goes on in this process (each node limits on its own, which is
+looser but never an error) and switches back by itself when Redis answers again.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-import redis.asyncio as aioredis
+from domain.adapters.redis_fallback import Fallback, quick_redis
 
 
 class RateLimiter(Protocol):
@@ -50,13 +53,20 @@ class MemoryRateLimiter:
 
 
 class RedisRateLimiter:
-    """INCR on a key per window (with an expiry), so all app nodes share one count."""
+    """INCR on a key per window (with an expiry), so all app nodes share one count; counts in
+    this process while Redis is unreachable."""
 
     def __init__(self, url: str, prefix: str = "openchance:rl") -> None:
-        self._redis = aioredis.from_url(url)
+        self._redis = quick_redis(url)
         self._prefix = prefix
+        self._local = MemoryRateLimiter(clock=time.time)
+        self.fallback = Fallback("rate limiter")
 
     async def hit(self, key: str, limit: int, window: int) -> int | None:
+        return await self.fallback.call(lambda: self._shared_hit(key, limit, window),
+                                        lambda: self._local.hit(key, limit, window))
+
+    async def _shared_hit(self, key: str, limit: int, window: int) -> int | None:
         now = time.time()
         start = now - now % window
         slot = f"{self._prefix}:{key}:{window}:{int(start)}"
@@ -67,6 +77,7 @@ class RedisRateLimiter:
         return _retry_after(start, window, now) if int(count) > limit else None
 
     async def close(self) -> None:
+        await self._local.close()
         await self._redis.aclose()
 
 

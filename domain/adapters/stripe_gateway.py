@@ -13,13 +13,14 @@ from typing import Any
 
 import stripe
 
-from domain.ports import Checkout
+from domain.errors import ShownToUsers
+from domain.ports import Checkout, Movement, PaymentNotMade
 
 # Given our user id, the connected account that may receive payouts (None: not onboarded yet).
 PayeeLookup = Callable[[str], Awaitable[str | None]]
 
 
-class PayeeNotReady(Exception):
+class PayeeNotReady(PaymentNotMade, ShownToUsers):
     """The solver has no connected account with payouts enabled; nothing was sent."""
 
 
@@ -28,6 +29,11 @@ def _id(value: Any) -> str | None:
     if value is None or isinstance(value, str):
         return value
     return getattr(value, "id", None)
+
+
+def _metadata(obj: Any) -> dict[str, Any]:
+    metadata = getattr(obj, "metadata", None)
+    return metadata.to_dict() if metadata is not None else {}
 
 
 class StripeGateway:
@@ -138,6 +144,34 @@ class StripeGateway:
             "account": account_ref, "refresh_url": refresh_url, "return_url": return_url,
             "type": "account_onboarding"}, {"idempotency_key": idempotency_key})
         return link.url
+
+    async def movements(self, *, escrow_id: str, challenge_id: str,
+                        source_reference: str | None) -> list[Movement]:
+        """Charges, their refunds, transfers and reversals of the challenge's transfer group
+        (one page of 100 each: far more than one escrow ever has)."""
+        found: list[Movement] = []
+        page = {"transfer_group": challenge_id, "limit": 100}
+        charges = await self.client.v1.charges.list_async(page)  # type: ignore[arg-type]
+        for charge in charges.data:
+            if charge.status != "succeeded" or not charge.captured:
+                continue
+            payment = _id(getattr(charge, "payment_intent", None)) or charge.id
+            found.append(Movement("payment", payment, charge.amount, charge.currency))
+            refunds = await self.client.v1.refunds.list_async(
+                {"charge": charge.id, "limit": 100})
+            found.extend(Movement("refund", r.id, r.amount, r.currency,
+                                  _metadata(r).get("idempotency_key"), payment)
+                         for r in refunds.data if r.status in ("succeeded", "pending"))
+        transfers = await self.client.v1.transfers.list_async(page)  # type: ignore[arg-type]
+        for transfer in transfers.data:
+            key = _metadata(transfer).get("idempotency_key")
+            source = _id(getattr(transfer, "source_transaction", None))
+            found.append(Movement("transfer", transfer.id, transfer.amount, transfer.currency,
+                                  key, source))
+            if transfer.amount_reversed:
+                found.append(Movement("reversal", transfer.id, transfer.amount_reversed,
+                                      transfer.currency, None, source))
+        return found
 
     async def escrow_of_payment(self, *, payment_ref: str) -> str | None:
         """Our escrow id from a PaymentIntent's metadata (for events that carry none)."""

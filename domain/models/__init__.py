@@ -5,11 +5,12 @@ from domain.models.alerts import NotificationPreferences, PendingAlert
 from domain.models.announcements import Announcement
 from domain.models.challenges import Application, Challenge
 from domain.models.chat import Conversation, Message, Notification
-from domain.models.escrow import Escrow, PaymentOperation, Submission
+from domain.models.escrow import Escrow, Submission
 from domain.models.mail import OutboxMail
 from domain.models.matching import MatchAlerts, MatchVector
 from domain.models.outbox import OutboxEntry
 from domain.models.payment_events import StripeEvent
+from domain.models.payment_operations import MoneyFlag, PaymentOperation
 from domain.models.payouts import PayoutAccount
 from domain.models.receipts import DeliveryReceipt
 from domain.models.social import AuditEntry, Community, Report, Review
@@ -18,7 +19,7 @@ from domain.models.users import AuthToken, LinkCode, PlatformIdentity, User
 ALL_DOCUMENTS = (
     User, PlatformIdentity, AuthToken, LinkCode,
     Challenge, Application,
-    Escrow, PaymentOperation, Submission, StripeEvent, PayoutAccount,
+    Escrow, PaymentOperation, MoneyFlag, Submission, StripeEvent, PayoutAccount,
     Review, Report, AuditEntry, Community,
     Conversation, Message, Notification,
     Announcement, DeliveryReceipt, OutboxEntry,

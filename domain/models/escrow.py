@@ -39,6 +39,26 @@ class LedgerKind(StrEnum):
     REFUND = "refund"
     # A transfer the provider pulled back from the solver: money held by the platform again.
     REVERSAL = "reversal"
+    # A payment we did not ask for (a second checkout paid, a wrong amount, a late payment):
+    # held by the platform until it is returned, which happens automatically.
+    UNEXPECTED = "unexpected"
+    RETURNED = "returned"
+
+
+class DecisionKind(StrEnum):
+    """Who decided to move money, and why: recorded in the claim with the amounts."""
+
+    RELEASE = "release"
+    REFUND = "refund"
+    RESOLVE = "resolve"            # a moderator's resolution of a dispute (release/refund/split)
+    AUTO_REFUND = "auto_refund"    # nobody was accepted in time
+    EXPIRY_REFUND = "expiry_refund"
+
+
+class ClaimState(StrEnum):
+    OPEN = "open"          # decided; its gateway calls are being made (or a crash left them)
+    DONE = "done"          # every movement is in the ledger and the states say so
+    RELEASED = "released"  # the gateway never made (all of) it: a new decision may be taken
 
 
 class EscrowMilestone(BaseModel):
@@ -73,6 +93,30 @@ class Dispute(BaseModel):
     card_dispute: bool = False
 
 
+class MoneyClaim(BaseModel):
+    """A money decision, claimed exactly once before any gateway call.
+
+    ``slot`` says what it decides: ``release:<n>`` (one milestone) or ``close`` (refund,
+    resolution, auto-refund: whatever ends the escrow). At most one claim per slot is open; a
+    second, different decision for an open or done slot is refused, the same one is answered
+    with the first one's result. ``keys`` are the idempotency keys of its gateway operations.
+    """
+
+    slot: str
+    kind: DecisionKind
+    actor_id: str
+    attempt: int = 1
+    milestone: int | None = None
+    release_amount: int = 0
+    refund_amount: int = 0
+    fee: int = 0
+    keys: list[str]
+    state: ClaimState = ClaimState.OPEN
+    note: str = ""
+    claimed_at: UtcDatetime = Field(default_factory=utcnow)
+    finished_at: UtcDatetime | None = None
+
+
 class Escrow(Document):
     id: str = Field(default_factory=new_id)
     challenge_id: str
@@ -85,6 +129,9 @@ class Escrow(Document):
     ledger: list[LedgerEntry] = Field(default_factory=list)
     dispute: Dispute | None = None
     checkout_reference: str | None = None
+    claims: list[MoneyClaim] = Field(default_factory=list)
+    # The provider's receipt page of each payment (by payment reference), when it has one.
+    receipts: dict[str, str] = Field(default_factory=dict)
     version: int = 0
     created_at: UtcDatetime = Field(default_factory=utcnow)
     updated_at: UtcDatetime = Field(default_factory=utcnow)
@@ -94,30 +141,28 @@ class Escrow(Document):
 
     @property
     def held(self) -> int:
-        """What the platform still holds for this challenge, by the ledger."""
+        """What the platform still holds for this challenge's milestones, by the ledger
+        (unexpected payments apart: they are returned on their own)."""
         return (self.total(LedgerKind.FUND) - self.total(LedgerKind.RELEASE)
                 - self.total(LedgerKind.REFUND) + self.total(LedgerKind.REVERSAL))
+
+    @property
+    def unexpected_held(self) -> int:
+        """Unexpected payments not yet returned (their refund is under way)."""
+        return self.total(LedgerKind.UNEXPECTED) - self.total(LedgerKind.RETURNED)
+
+    def open_claim(self, slot: str) -> MoneyClaim | None:
+        return next((c for c in self.claims if c.slot == slot and c.state == ClaimState.OPEN),
+                    None)
+
+    def last_claim(self, slot: str) -> MoneyClaim | None:
+        return next((c for c in reversed(self.claims) if c.slot == slot), None)
 
     class Settings:
         name = "escrows"
         indexes = [IndexModel([("challenge_id", 1)], unique=True),
-                   IndexModel([("state", 1), ("updated_at", 1)])]
-
-
-class PaymentOperation(Document):
-    """One call to the payment gateway, recorded (unique key) before the call is made."""
-
-    id: str = Field(default_factory=new_id)
-    idempotency_key: str
-    escrow_id: str
-    kind: LedgerKind
-    amount: int
-    reference: str | None = None
-    created_at: UtcDatetime = Field(default_factory=utcnow)
-
-    class Settings:
-        name = "payment_operations"
-        indexes = [IndexModel([("idempotency_key", 1)], unique=True)]
+                   IndexModel([("state", 1), ("updated_at", 1)]),
+                   IndexModel([("claims.state", 1)])]
 
 
 class Submission(Document):

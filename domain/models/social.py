@@ -47,10 +47,14 @@ class Report(Document):
     reason: str
     state: ReportState = ReportState.OPEN
     created_at: UtcDatetime = Field(default_factory=utcnow)
+    # One open report per reporter and target: "reporter|type|target" while open, a key of
+    # its own once resolved (see domain/services/moderation.py).
+    dedup_key: str = Field(default_factory=new_id)
 
     class Settings:
         name = "reports"
-        indexes = [IndexModel([("state", 1), ("created_at", -1)])]
+        indexes = [IndexModel([("state", 1), ("created_at", -1)]),
+                   IndexModel([("dedup_key", 1)], unique=True)]
 
 
 class AuditEntry(Document):

@@ -5,8 +5,10 @@ second factor in two_factor.py."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import math
 import secrets
 from collections.abc import Mapping
 from datetime import timedelta
@@ -20,11 +22,12 @@ from domain.errors import (
     Forbidden,
     MailFailed,
     NotFound,
+    TooManyAttempts,
     TwoFactorRequired,
     Unauthorized,
     ValidationFailed,
 )
-from domain.events import UserRegistered
+from domain.events import SessionsRevoked, UserRegistered
 from domain.models.common import utcnow
 from domain.models.social import Review
 from domain.models.users import LinkCode, Platform, PlatformIdentity, User
@@ -38,6 +41,11 @@ log = logging.getLogger(__name__)
 
 LINK_CODE_TTL = timedelta(minutes=15)
 _LINK_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# Per-account guessing: a few failures are free, then each one locks the account against
+# further tries for twice as long as the last (on top of the per-IP limit of the API).
+FREE_LOGIN_FAILURES = 5
+MAX_LOGIN_LOCK_SECONDS = 15 * 60
+REMEMBER_FAILURES_SECONDS = 24 * 3600
 
 
 def _sha256(value: str) -> str:
@@ -68,12 +76,18 @@ async def register(deps: Deps, data: Mapping[str, Any],
 async def login(deps: Deps, data: Mapping[str, Any],
                 device: str | None = None) -> tuple[str, User]:
     form = parse(LoginInput, data)
+    # Keyed by the email asked for, known or not, so throttling reveals no account.
+    throttle_key = _sha256(form.email)
+    await _refuse_while_locked(deps, throttle_key)
     user = await User.find_one({"email": form.email})
     # Verifying against a throw-away hash when the email is unknown keeps the time the same.
     stored = user.password_hash if user and user.password_hash else await _dummy_hash(deps)
     matches = await verify_password(deps.password_hasher, stored, form.password)
     if not matches or user is None or user.password_hash is None:
+        await _count_failure(deps, throttle_key)
         raise Unauthorized("wrong email or password")
+    if deps.login_attempts is not None:
+        await deps.login_attempts.clear(throttle_key)
     if user.banned:
         raise Forbidden("this account is banned", reason=user.ban_reason)
     if user.two_factor_enabled:
@@ -84,12 +98,37 @@ async def login(deps: Deps, data: Mapping[str, Any],
     return await sessions.open_session(user.id, device), user
 
 
+async def _refuse_while_locked(deps: Deps, key: str) -> None:
+    if deps.login_attempts is None:
+        return
+    _, locked_for = await deps.login_attempts.state(key)
+    if locked_for > 0:
+        wait = math.ceil(locked_for)
+        raise TooManyAttempts(f"too many failed sign-ins for this account; try again in "
+                              f"{wait} s", retry_after=wait)
+
+
+async def _count_failure(deps: Deps, key: str) -> None:
+    if deps.login_attempts is None:
+        return
+    failures = await deps.login_attempts.failed(key, REMEMBER_FAILURES_SECONDS)
+    if failures >= FREE_LOGIN_FAILURES:
+        lock = min(MAX_LOGIN_LOCK_SECONDS, 2 ** (failures - FREE_LOGIN_FAILURES))
+        await deps.login_attempts.lock(key, lock)
+
+
 async def _dummy_hash(deps: Deps) -> str:
+    # One shared computation, however many unknown emails arrive before it is done.
     cached = deps.extras.get("dummy_password_hash")
-    if not isinstance(cached, str):
-        cached = await hash_password(deps.password_hasher, "not-a-real-password")
+    if not isinstance(cached, asyncio.Future):
+        cached = asyncio.ensure_future(hash_password(deps.password_hasher,
+                                                     "not-a-real-password"))
         deps.extras["dummy_password_hash"] = cached
-    return cached
+    try:
+        return str(await asyncio.shield(cached))
+    except Exception:
+        deps.extras.pop("dummy_password_hash", None)  # e.g. the pool was full: try next time
+        raise
 
 
 async def authenticate(token: Any) -> User:
@@ -98,8 +137,17 @@ async def authenticate(token: Any) -> User:
     return await load_actor(record.user_id)
 
 
-async def logout(token: str) -> None:
-    await sessions.logout(token)
+async def logout(deps: Deps, token: str) -> None:
+    """Revoke ``token``; sockets signed in with it are disconnected (SessionsRevoked)."""
+    revoked = await sessions.logout(token)
+    if revoked is not None:
+        await deps.bus.publish(SessionsRevoked(user_id=revoked.user_id,
+                                               token_hashes=(revoked.token_hash,)))
+
+
+def token_fingerprint(token: str) -> str:
+    """What a revocation names a token by (never the token itself)."""
+    return sessions.token_hash(token)
 
 
 async def update_profile(deps: Deps, actor_id: str, data: Mapping[str, Any]) -> User:

@@ -150,7 +150,11 @@ def _listing_condition(form: ChallengeQuery, viewer: User | None) -> dict[str, A
         condition["state"] = {"$in": states}
     else:
         condition["state"] = "open"
-    if not (form.owner_id or form.solver_id):
+    # Unlisted and community challenges are listed only to the person the filter names (their
+    # own challenges) and to moderators; every other listing shows public ones.
+    filtered = bool(form.owner_id or form.solver_id)
+    own = viewer is not None and viewer.id in {form.owner_id, form.solver_id}
+    if not (filtered and (own or (viewer is not None and viewer.is_moderator))):
         condition["visibility"] = Visibility.PUBLIC
     for name in ("owner_id", "solver_id", "currency"):
         value = getattr(form, name)

@@ -8,11 +8,12 @@ from typing import Any
 from pymongo.errors import DuplicateKeyError
 
 from domain.deps import Deps
-from domain.errors import Conflict, Forbidden, GatewayFailed, InvalidTransition, ValidationFailed
-from domain.events import EscrowFunded, MilestoneReleased, MilestoneSubmitted
+from domain.errors import Conflict, Forbidden, GatewayFailed, InvalidTransition
+from domain.events import EscrowFunded, MilestoneSubmitted
 from domain.models.challenges import Challenge, ChallengeState
 from domain.models.common import utcnow
 from domain.models.escrow import (
+    DecisionKind,
     Escrow,
     EscrowMilestone,
     EscrowState,
@@ -21,28 +22,23 @@ from domain.models.escrow import (
     MilestoneState,
     Submission,
 )
+from domain.models.payment_operations import OperationPurpose, OperationState, PaymentOperation
 from domain.services import challenges as challenge_service
+from domain.services import escrow_claims as claims
+from domain.services import escrow_unexpected as unexpected
 from domain.services.common import get_or_404, load_actor, parse
 from domain.services.escrow_core import (
     announce,
     ensure_can_view,
     escrow_of,
-    has_entry,
     ledger_push,
     milestone_index,
     mutate,
-    note_reference,
-    record_operation,
-    transfer_held,
 )
+from domain.services.escrow_operations import record, set_state
 from domain.services.inputs import SubmitInput
-from domain.state_machines import ESCROW, ensure
 
 HOLDING = (EscrowState.FUNDED, EscrowState.PARTIALLY_RELEASED)
-
-
-def fee_of(amount: int, fee_bps: int) -> int:
-    return amount * fee_bps // 10_000
 
 
 async def get_escrow(actor_id: str, challenge_id: str) -> Escrow:
@@ -78,14 +74,17 @@ async def start_funding(deps: Deps, actor_id: str, challenge_id: str) -> tuple[E
     if escrow.state != EscrowState.AWAITING_FUNDING:
         raise InvalidTransition(f"the escrow is already {escrow.state}", current=escrow.state)
     key = f"escrow:{escrow.id}:fund"
-    await record_operation(escrow, key, LedgerKind.FUND, escrow.amount)
+    await record(PaymentOperation(idempotency_key=key, escrow_id=escrow.id,
+                                  challenge_id=challenge.id, kind=LedgerKind.FUND,
+                                  purpose=OperationPurpose.FUNDING, amount=escrow.amount,
+                                  currency=escrow.currency))
     try:
         checkout = await deps.gateway.start_funding(
             escrow_id=escrow.id, challenge_id=challenge.id, amount=escrow.amount,
             currency=escrow.currency, idempotency_key=key)
     except Exception as exc:
         raise GatewayFailed(f"the payment provider refused to start the payment: {exc}") from exc
-    await note_reference(key, checkout.reference)
+    await set_state(key, OperationState.SENT, checkout.reference)
     escrow = await mutate(escrow.id, lambda e: None if e.checkout_reference == checkout.reference
                           else {"$set": {"checkout_reference": checkout.reference}})
     return escrow, checkout.url
@@ -93,32 +92,37 @@ async def start_funding(deps: Deps, actor_id: str, challenge_id: str) -> tuple[E
 
 async def confirm_funding(deps: Deps, escrow_id: str, *, amount: int, currency: str,
                           reference: str) -> Escrow:
-    """The gateway says the payment succeeded. Idempotent: a repeat changes nothing."""
+    """The gateway says a payment succeeded. Idempotent: a repeat changes nothing. A payment
+    the escrow did not ask for (a second one, a wrong amount, one after it was settled) is
+    recorded, flagged to moderators and given back automatically."""
     key = f"escrow:{escrow_id}:fund"
+    currency = currency.lower()
     # Set by the run of ``change`` that decided: comparing versions before/after would also
     # announce when a concurrent delivery of the same payment did the work.
-    wrote = False
+    outcome = ""
 
     def change(escrow: Escrow) -> dict[str, Any] | None:
-        nonlocal wrote
-        wrote = False
-        if has_entry(escrow, key):
+        nonlocal outcome
+        outcome = ""
+        if unexpected.is_known_payment(escrow, reference):
             return None
-        if escrow.state != EscrowState.AWAITING_FUNDING:
-            raise InvalidTransition(f"escrow is {escrow.state}, not awaiting funding")
-        if amount != escrow.amount or currency.lower() != escrow.currency:
-            raise ValidationFailed(f"paid {amount} {currency}, expected {escrow.amount} "
-                                   f"{escrow.currency}")
+        why = unexpected.why_unexpected(escrow, amount, currency)
+        if why:
+            outcome = why
+            return unexpected.record_entry(escrow, reference, amount, currency)
         entry = LedgerEntry(kind=LedgerKind.FUND, amount=amount, idempotency_key=key,
                             reference=reference)
-        wrote = True
+        outcome = "funded"
         return {"$set": {"state": EscrowState.FUNDED}, **ledger_push([entry])}
 
     escrow = await mutate(escrow_id, change)
-    if wrote:
+    if outcome == "funded":
         challenge = await get_or_404(Challenge, escrow.challenge_id, "challenge")
         await announce(deps, escrow, challenge, EscrowFunded, amount=escrow.amount,
                        currency=escrow.currency)
+    elif outcome:
+        escrow = await unexpected.give_back(deps, escrow, reference=reference, amount=amount,
+                                            currency=currency, why=outcome)
     return escrow
 
 
@@ -151,18 +155,9 @@ async def submit_milestone(deps: Deps, actor_id: str, challenge_id: str, n: Any,
     return escrow.milestones[index]
 
 
-def _state_after_release(escrow: Escrow, index: int) -> EscrowState:
-    if escrow.state == EscrowState.DISPUTED:
-        return EscrowState.DISPUTED  # frozen: the moderator's resolution decides what comes next
-    rest_released = all(m.state == MilestoneState.RELEASED
-                        for i, m in enumerate(escrow.milestones) if i != index)
-    target = EscrowState.RELEASED if rest_released else EscrowState.PARTIALLY_RELEASED
-    ensure(ESCROW, escrow.state, target, "escrow")
-    return target
-
-
 async def release_milestone(deps: Deps, actor_id: str, challenge_id: str, n: Any) -> Escrow:
-    """Pay one milestone to the solver. Of many concurrent calls, exactly one moves money."""
+    """Pay one milestone to the solver. Of many concurrent calls, exactly one moves money;
+    the others get its result."""
     actor = await load_actor(actor_id)
     challenge = await challenge_service.get_challenge(challenge_id, actor)
     if challenge.owner_id != actor.id:
@@ -173,42 +168,17 @@ async def release_milestone(deps: Deps, actor_id: str, challenge_id: str, n: Any
     index = milestone_index(escrow, n)
     prefix = f"milestones.{index}"
 
-    def claim(escrow: Escrow) -> dict[str, Any]:
+    def plan(escrow: Escrow) -> claims.Plan:
         milestone = escrow.milestones[index]
-        if milestone.state in (MilestoneState.RELEASING, MilestoneState.RELEASED):
-            raise Conflict(f"milestone {n} is already {milestone.state}")
         if escrow.state not in HOLDING:
             raise InvalidTransition(f"the escrow is {escrow.state}; nothing can be released")
         if milestone.state not in (MilestoneState.PENDING, MilestoneState.SUBMITTED):
             raise InvalidTransition(f"milestone {n} is {milestone.state}")
-        return {"$set": {f"{prefix}.state": MilestoneState.RELEASING}}
+        return claims.Plan(release_amount=milestone.amount, refund_amount=0,
+                           fee=claims.fee_of(milestone.amount, deps.platform_fee_bps),
+                           milestone=index + 1,
+                           sets={f"{prefix}.state": MilestoneState.RELEASING})
 
-    escrow = await mutate(escrow.id, claim)
-    milestone = escrow.milestones[index]
-    key = f"escrow:{escrow.id}:release:{index + 1}"
-    fee = fee_of(milestone.amount, deps.platform_fee_bps)
-    try:
-        reference = await transfer_held(deps, escrow, challenge, key, milestone.amount, fee)
-    except GatewayFailed:
-        back = MilestoneState.SUBMITTED if milestone.submitted_at else MilestoneState.PENDING
-        await mutate(escrow.id, lambda e: {"$set": {f"{prefix}.state": back}}
-                     if e.milestones[index].state == MilestoneState.RELEASING else None)
-        raise
-
-    def finish(escrow: Escrow) -> dict[str, Any] | None:
-        if has_entry(escrow, key):
-            return None
-        entry = LedgerEntry(kind=LedgerKind.RELEASE, amount=milestone.amount, fee=fee,
-                            idempotency_key=key, reference=reference, milestone=index + 1)
-        return {"$set": {f"{prefix}.state": MilestoneState.RELEASED,
-                         f"{prefix}.released_at": utcnow(),
-                         "payee_id": challenge.solver_id,
-                         "state": _state_after_release(escrow, index)},
-                **ledger_push([entry])}
-
-    escrow = await mutate(escrow.id, finish)
-    if escrow.state == EscrowState.RELEASED and challenge.state == ChallengeState.IN_PROGRESS:
-        await challenge_service.set_state(deps, challenge, ChallengeState.COMPLETED)
-    await announce(deps, escrow, challenge, MilestoneReleased, milestone=index + 1,
-                   amount=milestone.amount, currency=escrow.currency)
-    return escrow
+    request = claims.Request(slot=claims.release_slot(index + 1), kind=DecisionKind.RELEASE,
+                             actor_id=actor.id)
+    return await claims.decide(deps, escrow.id, request, plan)

@@ -11,14 +11,12 @@ import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from pymongo.errors import DuplicateKeyError
-
 from domain.deps import Deps
-from domain.errors import Conflict, Forbidden, GatewayFailed, NotFound, ValidationFailed
+from domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from domain.events import EscrowChanged
 from domain.models.challenges import Challenge
 from domain.models.common import utcnow
-from domain.models.escrow import Escrow, LedgerEntry, LedgerKind, PaymentOperation
+from domain.models.escrow import Escrow, LedgerEntry
 from domain.models.users import User
 from domain.services.common import get_or_404, update_where
 
@@ -58,20 +56,6 @@ def has_entry(escrow: Escrow, key: str) -> bool:
     return any(entry.idempotency_key == key for entry in escrow.ledger)
 
 
-async def record_operation(escrow: Escrow, key: str, kind: LedgerKind, amount: int) -> None:
-    """Store the intent (unique key) before calling the gateway; a retry finds it there."""
-    try:
-        await PaymentOperation(idempotency_key=key, escrow_id=escrow.id, kind=kind,
-                               amount=amount).insert()
-    except DuplicateKeyError:
-        pass  # an earlier attempt got this far; the gateway's idempotency makes the retry safe
-
-
-async def note_reference(key: str, reference: str) -> None:
-    await update_where(PaymentOperation, {"idempotency_key": key},
-                       {"$set": {"reference": reference}})
-
-
 def milestone_index(escrow: Escrow, n: Any) -> int:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValidationFailed("milestone number must be an integer from 1")
@@ -99,31 +83,3 @@ async def announce(deps: Deps, escrow: Escrow, challenge: Challenge,
     await deps.bus.publish(fact(
         escrow_id=escrow.id, challenge_id=challenge.id, state=escrow.state,
         participant_ids=participants(challenge), **details))
-
-
-async def transfer_held(deps: Deps, escrow: Escrow, challenge: Challenge, key: str, amount: int,
-                        fee: int = 0) -> str:
-    """Pay ``amount`` less the platform's ``fee`` to the solver, under ``key``, recorded first."""
-    await record_operation(escrow, key, LedgerKind.RELEASE, amount)
-    try:
-        reference = await deps.gateway.transfer(
-            escrow_id=escrow.id, challenge_id=challenge.id, payee_id=challenge.solver_id or "",
-            amount=amount - fee, currency=escrow.currency,
-            source_reference=escrow.checkout_reference, idempotency_key=key)
-    except Exception as exc:
-        raise GatewayFailed(f"the transfer to the solver failed: {exc}") from exc
-    await note_reference(key, reference)
-    return reference
-
-
-async def refund_held(deps: Deps, escrow: Escrow, key: str, amount: int) -> str:
-    """Give ``amount`` back to the challenger, under ``key``, recorded first."""
-    await record_operation(escrow, key, LedgerKind.REFUND, amount)
-    try:
-        reference = await deps.gateway.refund(
-            escrow_id=escrow.id, amount=amount, currency=escrow.currency,
-            source_reference=escrow.checkout_reference, idempotency_key=key)
-    except Exception as exc:
-        raise GatewayFailed(f"the refund failed: {exc}") from exc
-    await note_reference(key, reference)
-    return reference

@@ -1,4 +1,10 @@
-"""Input shapes of the services. Interfaces hand raw dicts in; these decide what is valid."""
+"""Input shapes of the services. Interfaces hand raw dicts in; these decide what is valid.
+
+Every piece of text a person types goes through ``Text`` (or ``clean_text``), so one rule holds
+on every surface (web, sockets, bots): no control characters (newlines and tabs only where the
+field has several lines), no bidirectional overrides (they make text display as something other
+than what it says), and nothing that is empty once invisible characters are removed.
+"""
 
 from __future__ import annotations
 
@@ -30,12 +36,53 @@ def _future(value: datetime) -> datetime:
     return value
 
 
-def Text(max_length: int, min_length: int = 1) -> type[str]:
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length,
-                                            max_length=max_length, strict=True)]  # type: ignore[return-value]
+# C0/C1 controls (DEL included) and lone surrogates, everywhere; bidi embeddings, overrides and
+# isolates (U+202A-U+202E, U+2066-U+2069).
+_CONTROL = "\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff"
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_FORBIDDEN_MULTILINE = re.compile(f"[{_CONTROL}{_BIDI}]")
+_FORBIDDEN_ONE_LINE = re.compile(f"[{_CONTROL}{_BIDI}\t\n\r\u2028\u2029]")
+# Characters that show nothing: text made only of these (and spaces) is empty.
+_INVISIBLE = re.compile("[\\s\u00ad\u034f\u115f\u1160\u180e\u200b-\u200f\u2060-\u2064"
+                        "\u3164\ufeff\uffa0]*")
 
 
-Email = Annotated[str, StringConstraints(strict=True), AfterValidator(_email)]
+def clean_text(value: str, *, multiline: bool = True) -> str:
+    """``value`` with Windows line ends normalised; ValueError naming what is not allowed."""
+    if multiline:
+        value = value.replace("\r\n", "\n")
+    bad = (_FORBIDDEN_MULTILINE if multiline else _FORBIDDEN_ONE_LINE).search(value)
+    if bad is not None:
+        char = bad.group()
+        if re.fullmatch(f"[{_BIDI}]", char):
+            raise ValueError(f"bidirectional control characters (U+{ord(char):04X}) are not "
+                             "allowed")
+        if char in "\t\n\r\u2028\u2029":
+            raise ValueError("must be a single line")
+        raise ValueError(f"control characters (U+{ord(char):04X}) are not allowed")
+    if value and _INVISIBLE.fullmatch(value):
+        raise ValueError("must contain visible characters")
+    return value
+
+
+def _one_line(value: str) -> str:
+    return clean_text(value, multiline=False)
+
+
+def Text(max_length: int, min_length: int = 1, *, multiline: bool = False) -> type[str]:
+    """Trimmed text of a bounded length; one line unless ``multiline``."""
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length,  # type: ignore[return-value]
+                                            max_length=max_length, strict=True),
+                     AfterValidator(clean_text if multiline else _one_line)]
+
+
+def LongText(max_length: int, min_length: int = 1) -> type[str]:
+    """Text of several lines (descriptions, messages, proposals)."""
+    return Text(max_length, min_length, multiline=True)
+
+
+Email = Annotated[str, StringConstraints(strict=True), AfterValidator(_one_line),
+                  AfterValidator(_email)]
 _TAG = re.compile(r"^[a-z0-9][a-z0-9+#.\-]{0,29}$")
 
 
@@ -81,7 +128,7 @@ class ProfileInput(StrictInput):
     display_name: Text(60) | None = None
     # The language of the mails we send (domain/mail/templates.py has the catalogs).
     locale: Literal["en", "de"] | None = None
-    bio: Text(2000, min_length=0) | None = None
+    bio: LongText(2000, min_length=0) | None = None
     skills: Annotated[list[Tag], Field(max_length=30)] | None = None
 
 
@@ -92,7 +139,7 @@ class MilestoneInput(StrictInput):
 
 class ChallengeInput(StrictInput):
     title: Text(120, min_length=3)
-    description: Text(10_000)
+    description: LongText(10_000)
     category: Text(40)
     tags: Annotated[list[Tag], Field(max_length=10)] = []
     difficulty: Difficulty = Difficulty.MEDIUM
@@ -105,7 +152,7 @@ class ChallengeInput(StrictInput):
 
 class ChallengeEdit(StrictInput):
     title: Text(120, min_length=3) | None = None
-    description: Text(10_000) | None = None
+    description: LongText(10_000) | None = None
     category: Text(40) | None = None
     tags: Annotated[list[Tag], Field(max_length=10)] | None = None
     difficulty: Difficulty | None = None
@@ -136,15 +183,15 @@ class ChallengeQuery(StrictInput):
 
 
 class ApplyInput(StrictInput):
-    proposal: Text(5000)
+    proposal: LongText(5000)
 
 
 class SubmitInput(StrictInput):
-    note: Text(5000)
+    note: LongText(5000)
 
 
 class DisputeInput(StrictInput):
-    reason: Text(2000)
+    reason: LongText(2000)
 
 
 class ResolveInput(StrictInput):
@@ -154,20 +201,21 @@ class ResolveInput(StrictInput):
 
 class ReviewInput(StrictInput):
     rating: Annotated[int, Field(strict=True, ge=1, le=5)]
-    text: Text(2000, min_length=0) = ""
+    text: LongText(2000, min_length=0) = ""
 
 
 class ReportInput(StrictInput):
     target_type: ReportTarget
     target_id: Text(64)
-    reason: Text(2000)
+    reason: LongText(2000)
 
 
 class BanInput(StrictInput):
-    reason: Text(500) = "no reason given"
+    reason: LongText(500) = "no reason given"
 
 
 class MessageInput(StrictInput):
     conversation_id: Text(64)
-    body: Text(4000)
-    client_id: Annotated[str, StringConstraints(strict=True, min_length=1, max_length=64)]
+    body: LongText(4000)
+    client_id: Annotated[str, StringConstraints(strict=True, min_length=1, max_length=64),
+                         AfterValidator(_one_line)]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pymongo.errors import DuplicateKeyError
+
 from domain.deps import Deps
 from domain.errors import Conflict, Forbidden, ValidationFailed
 from domain.events import UserBanned
@@ -26,9 +28,17 @@ from domain.services.moderation_log import audit
 async def report(deps: Deps, actor_id: str, data: Mapping[str, Any]) -> Report:
     actor = await load_actor(actor_id)
     form = parse(ReportInput, data)
+    key = f"{actor.id}|{form.target_type}|{form.target_id}"
     entry = Report(reporter_id=actor.id, target_type=form.target_type,
-                   target_id=form.target_id, reason=form.reason)
-    await entry.insert()
+                   target_id=form.target_id, reason=form.reason, dedup_key=key)
+    try:
+        await entry.insert()
+    except DuplicateKeyError:
+        # Reported already and still open: the same report again (a burst stores one).
+        existing = await Report.find_one({"dedup_key": key})
+        if existing is None:  # resolved in between: this is a new report after all
+            return await report(deps, actor_id, data)
+        return existing
     return entry
 
 
@@ -42,7 +52,8 @@ async def list_reports(actor_id: str, state: str = "open") -> list[Report]:
 async def resolve_report(deps: Deps, actor_id: str, report_id: str) -> Report:
     moderator = await require_moderator(actor_id)
     resolved = await update_where(Report, {"_id": report_id, "state": ReportState.OPEN},
-                                  {"$set": {"state": ReportState.RESOLVED}})
+                                  {"$set": {"state": ReportState.RESOLVED,
+                                            "dedup_key": f"resolved:{report_id}"}})
     if resolved is None:
         await get_or_404(Report, report_id, "report")
         raise Conflict("this report is already resolved")

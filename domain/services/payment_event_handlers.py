@@ -14,13 +14,19 @@ from typing import Any
 from domain.deps import Deps
 from domain.events import FundingFailed
 from domain.models.challenges import Challenge
-from domain.models.escrow import Escrow, EscrowState
+from domain.models.escrow import Escrow, EscrowState, LedgerKind
 from domain.models.payment_events import EventStatus, StripeEvent
 from domain.models.payouts import PayoutAccount
 from domain.services import escrow as escrow_service
-from domain.services import escrow_reconcile, escrow_settlement, payouts
+from domain.services import (
+    escrow_external,
+    escrow_history,
+    escrow_recovery,
+    escrow_settlement,
+    payouts,
+)
 from domain.services.common import get_or_404
-from domain.services.escrow_core import announce, has_entry
+from domain.services.escrow_core import announce
 
 
 @dataclass(frozen=True)
@@ -121,10 +127,26 @@ async def charge_refunded(deps: Deps, event: dict[str, Any], obj: dict[str, Any]
     escrow = await _funded_escrow(deps, obj)
     if escrow is None:
         return _not_ours()
-    escrow = await escrow_reconcile.record_external_refund(
+    intent = _str(obj, "payment_intent")
+    if intent and any(e.reference == intent and e.kind == LedgerKind.UNEXPECTED
+                      for e in escrow.ledger):
+        return Outcome(EventStatus.PROCESSED, "an unexpected payment, given back", escrow.id)
+    escrow = await escrow_external.record_external_refund(
         deps, escrow.id, charge_ref=_str(obj, "id") or "",
         amount_refunded=_int(obj, "amount_refunded"))
     return Outcome(EventStatus.PROCESSED, f"escrow holds {escrow.held}", escrow.id)
+
+
+async def charge_succeeded(deps: Deps, event: dict[str, Any], obj: dict[str, Any]) -> Outcome:
+    """Only its receipt page is new to us (the payment itself arrives as the checkout)."""
+    escrow = await find_escrow(deps, obj)
+    payment = _str(obj, "payment_intent") or _str(obj, "id")
+    receipt = obj.get("receipt_url")
+    if escrow is None or not payment or not isinstance(receipt, str) or not receipt.startswith(
+            "https://") or len(receipt) > 500:
+        return Outcome(EventStatus.IGNORED, "no receipt of ours")
+    await escrow_history.note_receipt(escrow.id, payment.replace(".", "_"), receipt)
+    return Outcome(EventStatus.PROCESSED, "receipt noted", escrow.id)
 
 
 async def _dispute_closed_before(dispute_id: str) -> bool:
@@ -148,29 +170,37 @@ async def dispute_closed(deps: Deps, event: dict[str, Any], obj: dict[str, Any])
     escrow = await _funded_escrow(deps, obj)
     if escrow is None:
         return _not_ours()
-    escrow = await escrow_reconcile.close_card_dispute(
+    escrow = await escrow_external.close_card_dispute(
         deps, escrow.id, dispute_ref=_str(obj, "id") or "", won=obj.get("status") == "won",
         amount=_int(obj, "amount"))
     return Outcome(EventStatus.PROCESSED, f"card dispute {obj.get('status')}", escrow.id)
 
 
-async def transfer_created(deps: Deps, event: dict[str, Any], obj: dict[str, Any]) -> Outcome:
-    """Confirms a release we made; the release itself wrote the ledger."""
-    escrow = await find_escrow(deps, obj)
+async def _reported(deps: Deps, obj: dict[str, Any], what: str) -> Outcome:
+    """A movement made under our idempotency key: finishes its decision if a crash (or a lost
+    answer) left it unfinished; a no-op when the ledger has it already."""
+    key = _str(obj.get("metadata") or {}, "idempotency_key") or ""
+    escrow = await escrow_recovery.complete_reported(deps, key, _str(obj, "id") or "")
     if escrow is None:
         return _not_ours()
-    key = _str(obj.get("metadata") or {}, "idempotency_key") or ""
-    recorded = has_entry(escrow, key)
-    return Outcome(EventStatus.PROCESSED if recorded else EventStatus.IGNORED,
-                   "transfer in the ledger" if recorded else "release not recorded yet",
-                   escrow.id)
+    return Outcome(EventStatus.PROCESSED, f"{what} in the ledger", escrow.id)
+
+
+async def transfer_created(deps: Deps, event: dict[str, Any], obj: dict[str, Any]) -> Outcome:
+    return await _reported(deps, obj, "transfer")
+
+
+async def refund_reported(deps: Deps, event: dict[str, Any], obj: dict[str, Any]) -> Outcome:
+    if obj.get("status") not in ("succeeded", "pending"):
+        return Outcome(EventStatus.IGNORED, f"refund is {obj.get('status')}")
+    return await _reported(deps, obj, "refund")
 
 
 async def transfer_reversed(deps: Deps, event: dict[str, Any], obj: dict[str, Any]) -> Outcome:
     escrow = await find_escrow(deps, obj)
     if escrow is None:
         return _not_ours()
-    escrow = await escrow_reconcile.record_reversal(
+    escrow = await escrow_external.record_reversal(
         deps, escrow.id, transfer_ref=_str(obj, "id") or "",
         amount_reversed=_int(obj, "amount_reversed"))
     return Outcome(EventStatus.PROCESSED, f"escrow holds {escrow.held}", escrow.id)
@@ -196,9 +226,13 @@ HANDLERS: dict[str, Handler] = {
     "payment_intent.payment_failed": intent_not_paid,
     "payment_intent.canceled": intent_not_paid,
     "charge.refunded": charge_refunded,
+    "charge.succeeded": charge_succeeded,
     "charge.dispute.created": dispute_created,
     "charge.dispute.closed": dispute_closed,
     "transfer.created": transfer_created,
+    "refund.created": refund_reported,
+    "refund.updated": refund_reported,
+    "charge.refund.updated": refund_reported,
     "transfer.reversed": transfer_reversed,
     "account.updated": account_updated,
 }

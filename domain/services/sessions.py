@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
 from domain.errors import NotFound, Unauthorized
 from domain.models.common import utcnow
-from domain.models.users import AuthToken
+from domain.models.users import AuthToken, User
 from domain.services.common import load_actor, update_where
 
 # A session nobody used for this long ends; however much it is used, it ends after MAX.
@@ -115,6 +116,22 @@ async def revoke_all(user_id: str, keep_session_id: str | None = None) -> int:
     return int(getattr(result, "modified_count", 0) or 0)
 
 
-async def logout(token: str) -> None:
-    await update_where(AuthToken, {"token_hash": token_hash(token), "revoked_at": None},
-                       {"$set": {"revoked_at": utcnow()}})
+async def logout(token: str) -> AuthToken | None:
+    """End the session ``token`` names; the revoked session (None if it was not live)."""
+    return await update_where(AuthToken, {"token_hash": token_hash(token), "revoked_at": None},
+                              {"$set": {"revoked_at": utcnow()}})
+
+
+async def live_tokens(token_hashes: Collection[str]) -> set[str]:
+    """The fingerprints among ``token_hashes`` whose session is live (unrevoked, unexpired)
+    and whose user exists and is not banned: a long-lived connection (a socket) re-checks its
+    token with this, so a revocation or a ban it did not hear about still ends it."""
+    if not token_hashes:
+        return set()
+    now = utcnow()
+    tokens = [t for t in await AuthToken.find({"token_hash": {"$in": list(token_hashes)},
+                                               "revoked_at": None}).to_list()
+              if t.expires_at is None or t.expires_at > now]
+    owners = list({t.user_id for t in tokens})
+    allowed = {u.id async for u in User.find({"_id": {"$in": owners}, "banned": False})}
+    return {t.token_hash for t in tokens if t.user_id in allowed}

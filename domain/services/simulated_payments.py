@@ -14,9 +14,11 @@ from typing import Any
 
 from domain.deps import Deps
 from domain.errors import NotFound
+from domain.models.challenges import Challenge
 from domain.models.escrow import Escrow
 from domain.models.payouts import PayoutAccount
-from domain.services.common import require_id
+from domain.ports import RecordsSimulatedPayments
+from domain.services.common import get_or_404, require_id
 
 
 def _ensure_offline(deps: Deps) -> str:
@@ -41,7 +43,7 @@ def _signed(deps: Deps, secret: str, event_type: str, seed: str,
 
 
 async def simulated_checkout(deps: Deps, reference: Any) -> Escrow:
-    """The escrow a simulated checkout pays for (what its page shows)."""
+    """The escrow a simulated checkout pays for."""
     _ensure_offline(deps)
     reference = require_id(reference, "checkout reference")
     escrow = await Escrow.find_one({"checkout_reference": reference})
@@ -50,17 +52,29 @@ async def simulated_checkout(deps: Deps, reference: Any) -> Escrow:
     return escrow
 
 
+async def checkout_page(deps: Deps, reference: Any) -> tuple[Escrow, Challenge]:
+    """What the simulated checkout page shows: the escrow and the challenge it pays for."""
+    escrow = await simulated_checkout(deps, reference)
+    return escrow, await get_or_404(Challenge, escrow.challenge_id, "challenge")
+
+
 async def pay_simulated_checkout(deps: Deps, reference: Any) -> tuple[str, str]:
     """The signed ``checkout.session.completed`` (payload, Stripe-Signature) for a checkout."""
     secret = _ensure_offline(deps)
     escrow = await simulated_checkout(deps, reference)
+    intent = _sim_id("pi", escrow.checkout_reference or escrow.id)
+    if isinstance(deps.gateway, RecordsSimulatedPayments):
+        # What Stripe would hold from now on: reconciliation compares the ledger with it.
+        deps.gateway.record_payment(intent, escrow_id=escrow.id, amount=escrow.amount,
+                                    currency=escrow.currency)
     metadata = {"escrow_id": escrow.id, "challenge_id": escrow.challenge_id}
     session: dict[str, Any] = {"id": escrow.checkout_reference, "object": "checkout.session",
                "status": "complete", "payment_status": "paid", "mode": "payment",
                "amount_total": escrow.amount, "currency": escrow.currency,
                "client_reference_id": escrow.id, "metadata": metadata,
-               "payment_intent": _sim_id("pi", escrow.checkout_reference or escrow.id)}
-    return _signed(deps, secret, "checkout.session.completed", str(session["id"]), session)
+               "payment_intent": intent}
+    return _signed(deps, secret, "checkout.session.completed",
+                   escrow.checkout_reference or escrow.id, session)
 
 
 async def simulated_onboarding(deps: Deps, account_ref: Any) -> PayoutAccount:

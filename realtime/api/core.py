@@ -151,6 +151,8 @@ def setup_api(app: web.Application) -> None:
         routes_chat,
         routes_moderation,
     )
+    from realtime.api.hygiene import setup_hygiene
+    from realtime.api.readiness import setup_readiness
     from realtime.outbox_page import setup_outbox_page
 
     app[API_ROUTES] = []
@@ -158,6 +160,8 @@ def setup_api(app: web.Application) -> None:
     setup_listing_cache(app, app[DEPS].bus, several_nodes=bool(app[SETTINGS].redis_url))
     app.middlewares.extend(middlewares.API_MIDDLEWARES)
     middlewares.setup_rate_limiter(app)
+    setup_hygiene(app)
+    setup_readiness(app)
     for module in (routes_accounts, routes_account_security, routes_account_data, routes_admin,
                    routes_challenges, routes_applications, routes_chat, routes_moderation,
                    openapi):

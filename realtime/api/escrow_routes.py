@@ -7,11 +7,34 @@ from typing import Any
 
 from aiohttp import web
 
-from domain.services import escrow, escrow_settlement, payouts
+from domain.services import (
+    escrow,
+    escrow_history,
+    escrow_reconciliation,
+    escrow_settlement,
+    payouts,
+)
 from domain.services.inputs import DisputeInput, ResolveInput
 from domain.views import EscrowMilestoneOut, EscrowOut, PayoutAccountOut, render, render_escrow
-from realtime.api.core import ApiRoutes, current_user_id, deps_of, json_ok, read_json
-from realtime.api.escrow_schemas import FundOut, OnboardOut, PayoutStatusOut, SubmitBody
+from realtime.api.core import (
+    ApiRoutes,
+    current_user_id,
+    deps_of,
+    json_ok,
+    parse_query,
+    read_json,
+)
+from realtime.api.escrow_schemas import (
+    FundOut,
+    MoneyFlagOut,
+    OnboardOut,
+    PaymentList,
+    PaymentOut,
+    PaymentsQuery,
+    PayoutStatusOut,
+    ReconciliationOut,
+    SubmitBody,
+)
 
 routes = ApiRoutes(tag="escrow")
 
@@ -102,3 +125,22 @@ async def payout_status(request: web.Request) -> web.Response:
     """Whether the signed-in user can receive payouts yet."""
     account = await payouts.get_payout_account(await current_user_id(request))
     return json_ok({"account": render(PayoutAccountOut, account) if account else None})
+
+
+@routes.get("/me/payments", query=PaymentsQuery, response=PaymentList)
+async def my_payments(request: web.Request) -> web.Response:
+    """Every movement of my money across challenges, newest first (50 a page)."""
+    actor_id = await current_user_id(request)
+    query = parse_query(request, PaymentsQuery)
+    items, next_cursor = await escrow_history.my_payments(actor_id, query.cursor)
+    return json_ok({"items": [PaymentOut.model_validate(escrow_history.payment_fields(i))
+                              .model_dump(mode="json", exclude_none=True) for i in items],
+                    "next_cursor": next_cursor})
+
+
+@routes.get("/mod/reconciliation", response=ReconciliationOut)
+async def reconciliation(request: web.Request) -> web.Response:
+    """Ledger/gateway mismatches, stuck decisions, unexpected payments (moderators)."""
+    actor_id = await current_user_id(request)
+    flags = await escrow_reconciliation.money_flags(actor_id)
+    return json_ok({"items": [render(MoneyFlagOut, f) for f in flags]})

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 import orjson
 from aiohttp import web
+from pymongo.errors import ConnectionFailure
 
 from domain.adapters.rate_limiter import RateLimiter, build_rate_limiter
+from domain.adapters.redis_fallback import REDIS_DOWN
 from domain.errors import (
     Conflict,
     DomainError,
@@ -24,6 +26,7 @@ from domain.errors import (
     NotFound,
     TooManyAttempts,
     Unauthorized,
+    Unavailable,
     ValidationFailed,
 )
 from realtime.api.core import (
@@ -78,7 +81,10 @@ class RateLimited(Exception):
 _STATUS_BY_ERROR: tuple[tuple[type[DomainError], int], ...] = (
     (ValidationFailed, 400), (Unauthorized, 401), (Forbidden, 403), (NotFound, 404),
     (Conflict, 409), (GatewayFailed, 502), (TooManyAttempts, 429), (MailFailed, 502),
+    (Unavailable, 503),
 )
+UNAVAILABLE_MESSAGE = "a service this request needs is unavailable; try again shortly"
+DEPENDENCY_DOWN = (*REDIS_DOWN, ConnectionFailure)
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
 
 
@@ -93,8 +99,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except DomainError as exc:
         status = _domain_status(exc)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        if status == 429:
+        if status == 429 or "retry_after" in exc.details:
             headers = {"Retry-After": str(exc.details.get("retry_after", 60))}
+        if isinstance(exc, GatewayFailed):
+            log.warning("payment provider failed in %s %s: %s", request.method, request.path,
+                        exc.details.get("provider_error"))
         return json_error(status, exc.code, exc.message, headers=headers,
                           fields=exc.details.get("fields") if status == 400 else None)
     except MalformedJson as exc:
@@ -112,6 +121,11 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         return json_error(exc.status, code, exc.reason, headers={"Allow": allow} if allow else None)
     except asyncio.CancelledError:
         raise
+    except DEPENDENCY_DOWN as exc:
+        # A dependency is unreachable (Redis, a search engine, the database): not our bug,
+        # and the same request may work in a moment.
+        log.warning("dependency unavailable in %s %s: %r", request.method, request.path, exc)
+        return json_error(503, "unavailable", UNAVAILABLE_MESSAGE, headers={"Retry-After": "2"})
     except Exception:
         log.exception("unhandled error in %s %s", request.method, request.path)
         return json_error(500, "internal_error", "something went wrong on our side")

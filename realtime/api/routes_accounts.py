@@ -43,7 +43,7 @@ async def login(request: web.Request) -> web.Response:
 async def logout(request: web.Request) -> web.Response:
     """Revoke the bearer token this request carries."""
     await current_user(request)
-    await accounts.logout(bearer_token(request) or "")
+    await accounts.logout(deps_of(request), bearer_token(request) or "")
     return json_ok({"ok": True})
 
 

@@ -32,8 +32,10 @@ async def list_challenges(request: web.Request) -> web.Response:
     also carries `found`, `facets` and `highlights`."""
     viewer = await optional_user(request)
     cache = request.app[LISTING_CACHE]
-    # Moderators may list removed challenges, so they get their own entries.
-    key = f"{int(bool(viewer and viewer.is_moderator))}{request.query_string}"
+    # Moderators may list removed challenges, so they get their own entries; so does a viewer
+    # filtering by owner or solver (their own unlisted challenges are in the answer).
+    personal = viewer.id if viewer and {"owner_id", "solver_id"} & request.query.keys() else ""
+    key = f"{int(bool(viewer and viewer.is_moderator))}{personal}?{request.query_string}"
     body = cache.get(key)
     if body is None:
         page = await challenges.search_listing(deps_of(request), dict(request.query), viewer)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import socketio
+from pymongo.errors import ConnectionFailure
 
 from domain.adapters.ephemeral import EphemeralUnavailable
 from domain.adapters.socket_push import (
@@ -21,9 +22,9 @@ from domain.adapters.socket_push import (
 )
 from domain.deps import Deps
 from domain.errors import DomainError, ValidationFailed
-from domain.services import accounts, conversations
+from domain.services import accounts, conversations, presence
 from domain.services.challenges import get_challenge
-from domain.services.common import load_actor, require_id
+from domain.services.common import load_actor
 from domain.views import render_conversation, render_message
 from realtime.sockets.live import LiveState
 from realtime.sockets.options import SocketOptions, TokenBucket
@@ -31,16 +32,27 @@ from realtime.sockets.options import SocketOptions, TokenBucket
 log = logging.getLogger(__name__)
 
 Ack = dict[str, Any]
+MAX_CONNECT_BUCKETS = 20_000
+REFUSED_GRACE = 1.0  # seconds a refused client has to read why before its transport closes
 
 
 @dataclass
 class Session:
-    """What a socket carries: who it is, and its own rate limit."""
+    """What a socket carries: who it is (and with which token), its own rate limit and the
+    one its user shares across sockets, and the rooms it joined (each kind bounded)."""
 
     user_id: str
     bucket: TokenBucket
+    user_bucket: TokenBucket
+    token_hash: str = ""
     watched: set[str] = field(default_factory=set)
     presence: set[str] = field(default_factory=set)
+    conversations: set[str] = field(default_factory=set)
+    bad_packets: int = 0
+
+    def take(self) -> bool:
+        """One event's worth of both budgets (the socket's, then its user's)."""
+        return self.bucket.take() and self.user_bucket.take()
 
 
 def error_ack(code: str, message: str) -> Ack:
@@ -63,6 +75,13 @@ class SocketEvents:
                  options: SocketOptions) -> None:
         self.sio, self.deps, self.live, self.options = sio, deps, live, options
         self.sessions: dict[str, Session] = {}
+        # user id -> their sockets on this node, and the event budget those sockets share
+        self.user_sids: dict[str, set[str]] = {}
+        self._user_buckets: dict[str, TokenBucket] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        # token fingerprint -> (its user, how many sockets here use it)
+        self._tokens: dict[str, tuple[str, int]] = {}
+        self._connect_buckets: dict[str, TokenBucket] = {}  # token fingerprint -> its budget
         # One sender at a time per conversation on this node, so message:new leaves in seq order.
         self._send_locks: dict[str, asyncio.Lock] = {}
         sio.on("connect", self.connect)
@@ -80,24 +99,142 @@ class SocketEvents:
             sio.on(name, self._guarded(handler))
 
     async def connect(self, sid: str, environ: dict[str, Any], auth: Any = None) -> None:
+        try:
+            await self._connect(sid, auth)
+        except socketio.exceptions.ConnectionRefusedError:
+            # The refusal reaches the client; a client that then keeps its transport open
+            # anyway (no well-behaved one does) loses it.
+            eio_sid = self.sio.manager.eio_sid_from_sid(sid, "/")
+            if eio_sid is not None:
+                self._spawn(self._close_transport(eio_sid, after=REFUSED_GRACE))
+            raise
+
+    async def _connect(self, sid: str, auth: Any) -> None:
         token = auth.get("token") if isinstance(auth, dict) else None
+        if isinstance(token, str):
+            # Refused before touching the database, so a flood of connections stays cheap.
+            fingerprint = accounts.token_fingerprint(token)
+            if not self._connect_bucket(fingerprint).take():
+                raise socketio.exceptions.ConnectionRefusedError(
+                    "connecting too often; wait a moment", {"code": "rate_limited"})
+            if self._token_at_cap(fingerprint):
+                raise socketio.exceptions.ConnectionRefusedError(
+                    f"at most {self.options.max_sockets_per_user} connections per user; "
+                    "close one", {"code": "too_many_connections"})
         try:
             user = await accounts.authenticate(token)
         except DomainError as exc:
             raise socketio.exceptions.ConnectionRefusedError(
                 exc.message, {"code": exc.code}) from None
-        self.sessions[sid] = Session(user.id, TokenBucket(self.options.events_per_second,
-                                                          self.options.event_burst))
+        mine = self.user_sids.setdefault(user.id, set())
+        if len(mine) >= self.options.max_sockets_per_user:
+            if not mine:
+                self.user_sids.pop(user.id, None)
+            raise socketio.exceptions.ConnectionRefusedError(
+                f"at most {self.options.max_sockets_per_user} connections per user; close one",
+                {"code": "too_many_connections"})
+        mine.add(sid)
+        user_bucket = self._user_buckets.get(user.id)
+        if user_bucket is None:
+            user_bucket = self._user_buckets[user.id] = TokenBucket(
+                self.options.user_events_per_second, self.options.user_event_burst)
+        token_hash = accounts.token_fingerprint(token)
+        self.sessions[sid] = Session(
+            user.id, TokenBucket(self.options.events_per_second, self.options.event_burst),
+            user_bucket, token_hash=token_hash)
+        self._tokens[token_hash] = (user.id, self._tokens.get(token_hash, ("", 0))[1] + 1)
         await self.sio.enter_room(sid, user_room(user.id))
         await self.live.connected(sid, user.id)
 
     async def disconnect(self, sid: str, reason: Any = None) -> None:
-        self.sessions.pop(sid, None)
+        session = self.sessions.pop(sid, None)
+        if session is not None:
+            user_id, count = self._tokens.pop(session.token_hash, ("", 1))
+            if count > 1:
+                self._tokens[session.token_hash] = (user_id, count - 1)
+            mine = self.user_sids.get(session.user_id)
+            if mine is not None:
+                mine.discard(sid)
+                if not mine:  # the user's last socket here: forget their shared budget
+                    del self.user_sids[session.user_id]
+                    self._user_buckets.pop(session.user_id, None)
         await self.live.disconnected(sid)
+
+    def _connect_bucket(self, token_hash: str) -> TokenBucket:
+        bucket = self._connect_buckets.get(token_hash)
+        if bucket is None:
+            if len(self._connect_buckets) >= MAX_CONNECT_BUCKETS:
+                self._connect_buckets.clear()  # bounded memory; full buckets for everyone
+            bucket = self._connect_buckets[token_hash] = TokenBucket(
+                self.options.connects_per_second, self.options.connect_burst)
+        return bucket
+
+    def _token_at_cap(self, token_hash: str) -> bool:
+        entry = self._tokens.get(token_hash)
+        return entry is not None and len(self.user_sids.get(entry[0], ())) >= (
+            self.options.max_sockets_per_user)
+
+    # ---- ending sockets -------------------------------------------------------------------
+
+    async def kick(self, user_id: str, token_hashes: tuple[str, ...] = ()) -> int:
+        """Disconnect this node's sockets of ``user_id`` (only those signed in with one of
+        ``token_hashes``, when given); how many."""
+        sids = [sid for sid in self.user_sids.get(user_id, ())
+                if sid in self.sessions and (
+                    not token_hashes or self.sessions[sid].token_hash in token_hashes)]
+        for sid in sids:
+            await self.end(sid)
+        return len(sids)
+
+    async def end(self, sid: str) -> None:
+        """Disconnect ``sid`` and close its transport: a kicked client that ignores the
+        disconnect packet keeps nothing open."""
+        eio_sid = self.sio.manager.eio_sid_from_sid(sid, "/")
+        await self.sio.disconnect(sid)
+        if eio_sid is not None:
+            await self._close_transport(eio_sid)
+
+    async def _close_transport(self, eio_sid: str, after: float = 0.0) -> None:
+        if after:
+            await asyncio.sleep(after)
+        socket = self.sio.eio.sockets.get(eio_sid)
+        if socket is None:
+            return
+        await self.sio.eio.disconnect(eio_sid)
+        # Engine.IO's writer would wait for the client to hang up (up to the ping timeout);
+        # an empty item ends it now, and it closes the WebSocket.
+        queue = getattr(socket, "queue", None)
+        if queue is not None:
+            queue.put_nowait(None)
+
+    async def bad_packet(self, eio_sid: str, exc: Exception) -> None:
+        """A frame that does not parse: counted, logged once per socket, closed past a bound."""
+        sid = self.sio.manager.sid_from_eio_sid(eio_sid, "/")
+        session = self.sessions.get(sid) if sid else None
+        if session is None:  # not even connected to the namespace: nothing to keep open
+            log.debug("closing an unconnected socket that sent an unparsable frame")
+            self._spawn(self.sio.eio.disconnect(eio_sid))
+            return
+        session.bad_packets += 1
+        session.take()
+        if session.bad_packets == 1:
+            log.warning("socket of user %s sent an unparsable frame (%s: %s); further ones "
+                        "are counted, not logged", session.user_id, type(exc).__name__,
+                        str(exc)[:120])
+        if session.bad_packets > self.options.max_bad_packets:
+            log.warning("closing the socket of user %s after %d unparsable frames",
+                        session.user_id, session.bad_packets)
+            self._spawn(self.end(sid))
+
+    def _spawn(self, coro: Awaitable[Any]) -> None:
+        # Not awaited inline: the frame being handled belongs to the socket being closed.
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def unknown_event(self, event: str, sid: str, *args: Any) -> Ack:
         session = self.sessions.get(sid)
-        if session is not None and not session.bucket.take():
+        if session is not None and not session.take():
             return error_ack("rate_limited", "too many events; slow down")
         return error_ack("unknown_event", f"no such event: {str(event)[:64]}")
 
@@ -107,7 +244,7 @@ class SocketEvents:
             session = self.sessions.get(sid)
             if session is None:
                 return error_ack("unauthorized", "connect with a valid token first")
-            if not session.bucket.take():
+            if not session.take():
                 return error_ack("rate_limited", "too many events; slow down")
             if len(args) != 1 or not isinstance(args[0], dict):
                 return error_ack("validation_error", "the payload must be one JSON object")
@@ -117,6 +254,9 @@ class SocketEvents:
                 return error_ack(exc.code, exc.message)
             except EphemeralUnavailable:
                 return error_ack("unavailable", "presence is unavailable; try again shortly")
+            except (ConnectionFailure, OSError, TimeoutError):
+                log.warning("socket event %s: a dependency is unreachable", handler.__name__)
+                return error_ack("unavailable", "the service is briefly unavailable; retry")
             except Exception:
                 log.exception("socket event failed")
                 return error_ack("internal_error", "something went wrong on our side")
@@ -135,10 +275,16 @@ class SocketEvents:
         # Join before reading history: a message sent meanwhile arrives live or in the replay
         # (the client drops a seq it already has), never in neither.
         room = conversation_room(conversation.id)
+        if (conversation.id not in session.conversations
+                and len(session.conversations) >= self.options.max_joined_conversations):
+            raise ValidationFailed(f"a socket joins at most "
+                                   f"{self.options.max_joined_conversations} conversations")
+        session.conversations.add(conversation.id)
         await self.sio.enter_room(sid, room)
         try:
             missed, has_more = await self._replay(session.user_id, conversation.id, after_seq)
         except DomainError:
+            session.conversations.discard(conversation.id)
             await self.sio.leave_room(sid, room)
             raise
         for other in conversation.participant_ids:
@@ -191,10 +337,12 @@ class SocketEvents:
     async def presence_query(self, session: Session, sid: str, payload: dict[str, Any]) -> Ack:
         _fields(payload, {"user_ids"})
         user_ids = payload["user_ids"]
-        if not isinstance(user_ids, list) or not 1 <= len(user_ids) <= 100:
-            raise ValidationFailed("user_ids must be a list of 1 to 100 user ids")
-        ids = [require_id(u, "each user id") for u in user_ids]
-        online = await self.live.online(ids)
+        if not isinstance(user_ids, list) or not 1 <= len(user_ids) <= presence.MAX_QUERY:
+            raise ValidationFailed(f"user_ids must be a list of 1 to {presence.MAX_QUERY} "
+                                   "user ids")
+        # Only people this user shares a conversation with are answered (and followed).
+        ids = await presence.visible_users(session.user_id, user_ids)
+        online = await self.live.online(ids) if ids else {}
         for user_id in ids:
             await self._follow_presence(session, sid, user_id)
         return {"online": online}

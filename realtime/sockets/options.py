@@ -21,7 +21,20 @@ class SocketOptions:
     # conversation:join replays at most this many missed messages; the ack says if more wait.
     max_missed: int = 5000
     max_watched_challenges: int = 200
-    max_presence_subscriptions: int = 1000
+    max_presence_subscriptions: int = 500
+    max_joined_conversations: int = 500
+    # Per user across all their sockets on a node: how many at once, and one shared budget of
+    # events on top of each socket's own (many sockets must not multiply a user's rate).
+    max_sockets_per_user: int = 12
+    # Connection attempts per token (a reloading tab is fine; a flood is refused cheaply).
+    connects_per_second: float = 2.0
+    connect_burst: int = 20
+    user_events_per_second: float = 40.0
+    user_event_burst: int = 120
+    # Frames that do not parse count against the limits; past this many the socket is closed.
+    max_bad_packets: int = 5
+    # How often sockets re-check their token (catches a kick lost while Redis was down).
+    revalidate_every: float = 10.0
 
 
 class TokenBucket:

@@ -15,7 +15,9 @@ from aiohttp import web
 from domain.adapters.ephemeral import open_ephemeral_store
 from domain.adapters.socket_push import SOCKET_CHANNEL, SocketPushes, subscribe_socket_pushes
 from realtime.keys import DEPS, SETTINGS
+from realtime.sockets.guard import GuardedServer
 from realtime.sockets.handlers import SocketEvents
+from realtime.sockets.kicks import SessionGuard
 from realtime.sockets.live import LiveState
 from realtime.sockets.manager import DirectEmitManager, DirectEmitRedisManager
 from realtime.sockets.options import SocketOptions
@@ -35,18 +37,19 @@ class Realtime:
     pushes: SocketPushes
     node_id: str
     options: SocketOptions
+    guard: SessionGuard
 
 
 SOCKETS = web.AppKey("sockets", Realtime)
 
 
 def build_server(redis_url: str | None, options: SocketOptions) -> tuple[
-        socketio.AsyncServer, DirectEmitManager]:
+        GuardedServer, DirectEmitManager]:
     manager: DirectEmitManager = (
         DirectEmitRedisManager(redis_url, channel=SOCKET_CHANNEL,
                                redis_options={"socket_connect_timeout": 1.0})
         if redis_url else DirectEmitManager())
-    sio = socketio.AsyncServer(
+    sio = GuardedServer(
         async_mode="aiohttp", client_manager=manager, json=OrjsonCodec,
         # Any origin: a socket proves who it is with the token in its connect payload, never
         # with ambient cookies, so a foreign page gains nothing by connecting.
@@ -70,18 +73,22 @@ def setup_sockets(app: web.Application, options: SocketOptions | None = None) ->
     if deps.presence is None:  # offline delivery asks who is online (domain.ports.Presence)
         deps.presence = live.store
     events = SocketEvents(sio, deps, live, options)
+    sio.on_bad_packet = events.bad_packet
+    guard = SessionGuard(events, deps.bus, settings.redis_url)
 
     async def emit(event: str, data: dict[str, Any], room: str | list[str]) -> None:
         await sio.emit(event, data, to=room)
 
     pushes = subscribe_socket_pushes(deps.bus, emit)
-    realtime = Realtime(sio, manager, events, live, pushes, node_id, options)
+    realtime = Realtime(sio, manager, events, live, pushes, node_id, options, guard)
     app[SOCKETS] = realtime
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         live.start()
+        guard.start()
         yield
         pushes.closed = True
+        await guard.stop()
         await live.stop()
         listener = getattr(manager, "thread", None)  # the Redis manager's listening task
         if listener is not None:

@@ -74,7 +74,16 @@ async def test_admin_sets_roles_and_the_audit_log_shows_it(client: TestClient,
     assert (entry["action"], entry["actor_id"], entry["target_id"]) == \
         ("user.role", admin.id, bob.id)
     assert entry["details"] == {"role": "moderator", "previous": "member"}
-    assert page["next_cursor"] is None or isinstance(page["next_cursor"], str)
+    assert page["next_cursor"] is None  # the only entry
+
+    await client.post(f"{API}/admin/users/{bob.id}/role", headers=admin.auth,
+                      json={"role": "member"})
+    first = await (await client.get(f"{API}/mod/audit", params={"limit": "1"},
+                                    headers=mod.auth)).json()
+    assert first["items"][0]["details"]["role"] == "member" and first["next_cursor"]
+    second = await (await client.get(f"{API}/mod/audit", headers=mod.auth, params={
+        "limit": "1", "cursor": first["next_cursor"]})).json()
+    assert second["items"][0]["id"] == entry["id"] and second["next_cursor"] is None
 
 
 async def test_console_grant_and_revoke(client: TestClient, members: Members) -> None:

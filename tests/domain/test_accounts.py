@@ -21,7 +21,7 @@ async def test_register_login_authenticate_logout(deps) -> None:
     token2, again = await accounts.login(deps, {"email": "ann@example.org",
                                                 "password": "long enough pw"})
     assert again.id == user.id and token2 != token
-    await accounts.logout(token)
+    await accounts.logout(deps, token)
     with pytest.raises(Unauthorized):
         await accounts.authenticate(token)
     assert (await accounts.authenticate(token2)).id == user.id

@@ -13,7 +13,8 @@ from domain.errors import (
 from domain.events import EscrowChanged, EscrowFunded, MilestoneReleased, MilestoneSubmitted
 from domain.models.challenges import Challenge
 from domain.models.chat import Notification
-from domain.models.escrow import Escrow, PaymentOperation
+from domain.models.escrow import Escrow
+from domain.models.payment_operations import PaymentOperation
 from domain.services import escrow, escrow_settlement
 from tests.conftest import Users
 from tests.domain.escrow_helpers import accepted_challenge, fund
@@ -97,14 +98,17 @@ async def test_refused_transitions(deps, users: Users) -> None:
         await escrow_settlement.refund(deps, alice.id, challenge.id)
     with pytest.raises(InvalidTransition):
         await escrow_settlement.open_dispute(deps, bob.id, challenge.id, {"reason": "x"})
-    with pytest.raises(ValidationFailed):  # paid the wrong amount
-        await escrow.confirm_funding(deps, started.id, amount=1, currency="usd", reference="r")
+    # Paid the wrong amount: not funding; recorded, flagged and given back at once.
+    wrong = await escrow.confirm_funding(deps, started.id, amount=1, currency="usd",
+                                         reference="pi_wrong")
+    assert wrong.state == "awaiting_funding" and wrong.unexpected_held == 0
+    assert [e.kind for e in wrong.ledger] == ["unexpected", "returned"]
     await escrow.confirm_funding(deps, started.id, amount=30_000, currency="usd", reference="r")
     with pytest.raises(InvalidTransition):
         await escrow.start_funding(deps, alice.id, challenge.id)
-    await escrow.release_milestone(deps, alice.id, challenge.id, 1)
-    with pytest.raises(Conflict):
-        await escrow.release_milestone(deps, alice.id, challenge.id, 1)
+    first = await escrow.release_milestone(deps, alice.id, challenge.id, 1)
+    again = await escrow.release_milestone(deps, alice.id, challenge.id, 1)  # the same decision
+    assert again.ledger == first.ledger and again.total("release") == 10_000
     with pytest.raises(InvalidTransition):
         await escrow.submit_milestone(deps, bob.id, challenge.id, 1, {"note": "late"})
     with pytest.raises(NotFound):
@@ -126,8 +130,8 @@ async def test_owner_refund_before_release_cancels_challenge(deps, users: Users,
     assert [a for _, a in gateway.refunds.values()] == [30_000]
     assert {m.state for m in refunded.milestones} == {"refunded"}
     assert (await Challenge.get(challenge.id)).state == "cancelled"
-    with pytest.raises(InvalidTransition):
-        await escrow_settlement.refund(deps, alice.id, challenge.id)
+    again = await escrow_settlement.refund(deps, alice.id, challenge.id)  # its first result
+    assert again.ledger == refunded.ledger and len(gateway.refunds) == 1
 
 
 async def test_moderator_refunds_remainder_after_partial_release(deps, users: Users) -> None:
@@ -160,9 +164,12 @@ async def test_dispute_freezes_and_moderator_splits(deps, users: Users, gateway)
     assert resolved.total("release") == 18_000 and resolved.total("refund") == 12_000
     assert resolved.dispute.resolution == {"release_amount": 18_000, "refund_amount": 12_000}
     assert (await Challenge.get(challenge.id)).state == "completed"
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(Conflict, match="another money decision"):  # a different one: 409
         await escrow_settlement.resolve_dispute(deps, mod.id, challenge.id,
                                                 {"release_amount": 0, "refund_amount": 0})
+    again = await escrow_settlement.resolve_dispute(  # the same one: its first result
+        deps, mod.id, challenge.id, {"release_amount": 18_000, "refund_amount": 12_000})
+    assert again.ledger == resolved.ledger
     from domain.services.moderation_log import audit_trail
 
     assert [e.action for e in await audit_trail("challenge", challenge.id)] == ["escrow.resolve"]

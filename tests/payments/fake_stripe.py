@@ -176,8 +176,21 @@ class FakeStripe:
         return ls_server.json_response(transfer)
 
     async def list_transfers(self, request: web.Request) -> web.Response:
-        return ls_server.json_response({"object": "list", "data": self.transfers,
+        group = request.query.get("transfer_group")
+        found = [t for t in self.transfers if group is None or t["transfer_group"] == group]
+        return ls_server.json_response({"object": "list", "data": found,
                                         "has_more": False, "url": "/v1/transfers"})
+
+    async def list_charges(self, request: web.Request) -> web.Response:
+        """Stripe's ``GET /v1/charges?transfer_group=`` (localstripe has no such filter)."""
+        group = request.query.get("transfer_group")
+        found = [charge._export() for key, charge in ls.store.items()
+                 if key.startswith("charge:")
+                 and (group is None or getattr(charge, "transfer_group", None) == group)]
+        for charge in found:
+            charge.setdefault("captured", True)
+        return ls_server.json_response({"object": "list", "data": found,
+                                        "has_more": False, "url": "/v1/charges"})
 
     def application(self) -> web.Application:
         app = web.Application(middlewares=[ls_server.error_middleware,
@@ -189,6 +202,7 @@ class FakeStripe:
         app.router.add_post("/v1/account_links", self.create_account_link)
         app.router.add_post("/v1/transfers", self.create_transfer)
         app.router.add_get("/v1/transfers", self.list_transfers)
+        app.router.add_get("/v1/charges", self.list_charges)
         for route in ls_server.app.router.routes():  # localstripe's own API
             info = route.resource.get_info() if route.resource else {}
             path = info.get("path") or info.get("formatter")

@@ -6,6 +6,7 @@ import { session } from "../lib/session.js";
 import { ErrorBox, Loading } from "../components/ui.jsx";
 import { ChallengeCard } from "./Browse.jsx";
 import { ApplicationItem } from "../components/Applications.jsx";
+import { PaymentsHistory } from "../components/PaymentsHistory.jsx";
 
 const ALL_STATES = "draft,open,in_progress,completed,cancelled";
 
@@ -74,6 +75,8 @@ export function Dashboard() {
       )}
       <h2>My applications</h2>
       <MyApplications />
+      <h2>My payments</h2>
+      <PaymentsHistory />
     </section>
   );
 }

@@ -16,8 +16,8 @@ from domain.models.escrow import (
     LedgerEntry,
     LedgerKind,
     MilestoneState,
-    PaymentOperation,
 )
+from domain.models.payment_operations import OperationPurpose, OperationState, PaymentOperation
 from domain.services.common import get_or_404
 from domain.services.escrow_core import Change, announce, has_entry, ledger_push, mutate
 
@@ -66,7 +66,9 @@ async def record_external_refund(deps: Deps, escrow_id: str, *, charge_ref: str,
     Our own refunds count from the moment they were recorded (before the provider was
     called), so a webhook racing our own refund call is never mistaken for an external one."""
     ours = sum(op.amount for op in await PaymentOperation.find(
-        {"escrow_id": escrow_id, "kind": LedgerKind.REFUND}).to_list())
+        {"escrow_id": escrow_id, "kind": LedgerKind.REFUND,
+         "purpose": OperationPurpose.DECISION,
+         "state": {"$ne": OperationState.ABANDONED}}).to_list())
 
     def change(escrow: Escrow) -> dict[str, Any] | None:
         seen = sum(e.amount for e in escrow.ledger if ":external-refund:" in e.idempotency_key)
