@@ -34,11 +34,15 @@ async def post_challenge(page: Page, title: str) -> str:
 
 
 async def apply_as_solver(page: Page, base: str, word: str, title: str) -> None:
-    await page.goto(f"{base}/")
+    await page.goto(f"{base}/challenges")
     await page.get_by_label("Search").fill(word)
+    # On a phone the filters fold behind a button; the reward sort needs a currency.
+    await page.get_by_role("button", name="Filters").click()
+    await page.get_by_label("Currency").select_option("usd")
     await page.get_by_label("Sort by").select_option("reward")
     await page.get_by_role("button", name="Search").click()
     await expect(page).to_have_url(re.compile(rf"q={word}"))
+    await expect(page.get_by_role("button", name="Filters (1)")).to_be_visible()
     results = page.get_by_role("list", name="Results")
     await expect(results.get_by_role("listitem").filter(has=page.get_by_role("heading"))
                  ).to_have_count(1)
@@ -59,18 +63,27 @@ async def accept_from_dashboard(page: Page, folder: Path) -> None:
 
 
 async def fund_through_checkout(page: Page, folder: Path) -> None:
+    """One next step at a time: Fund -> the checkout page (this tab) -> back, funded."""
+    challenge_url = page.url.split("?")[0]
+    funding = page.get_by_role("button", name=re.compile(r"^(Fund escrow|Continue to checkout)"))
+    await expect(funding).to_have_count(1)
     await page.get_by_role("button", name="Fund escrow").click()
-    await confirm(page, "Create checkout")
-    async with page.context.expect_page() as opened:
-        await page.get_by_role("link", name=re.compile("Pay on the checkout page")).click()
-    checkout = await opened.value
-    await expect(checkout.get_by_role("heading", name="Checkout (simulated)")).to_be_visible()
-    await shot(checkout, folder, "checkout-simulated")
-    await checkout.get_by_role("button", name="Pay (simulated)").click()
-    await expect(checkout.get_by_role("heading", name=re.compile("Paid"))).to_be_visible()
-    await checkout.close()
-    # The webhook confirmed the payment; the panel hears it over the socket, no reload.
+    await confirm(page, "Go to checkout")
+    await expect(page.get_by_role("heading", name="Checkout (simulated)")).to_be_visible()
+    # Back without paying: the one step left is to continue to the same checkout.
+    await page.go_back()
+    await expect(funding).to_have_count(1)
+    await expect(funding).to_have_text(re.compile(r"^Continue to checkout"))
+    await funding.click()
+    await expect(page.get_by_role("heading", name="Checkout (simulated)")).to_be_visible()
+    await shot(page, folder, "checkout-simulated")
+    await page.get_by_role("button", name="Pay (simulated)").click()
+    await expect(page.get_by_role("heading", name=re.compile("Paid"))).to_be_visible()
+    # Where the provider sends the payer back (the gateway's success URL).
+    await page.goto(f"{challenge_url}?payment=done")
+    await expect(page.get_by_role("status").filter(has_text="Payment sent")).to_be_visible()
     await expect(page.locator(".escrow p .badge").first).to_have_text("funded")
+    await expect(funding).to_have_count(0)
 
 
 async def chat_live(challenger: Page, solver: Page, folder: Path) -> None:

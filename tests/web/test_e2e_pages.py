@@ -77,7 +77,7 @@ async def test_keyboard_skip_link_and_dialogs(server: Server, browser: Any,
                                               screenshots: Path) -> None:
     dialogs: list[str] = []
     page = await new_page(browser, PHONE, dialogs)
-    await page.goto(f"{server.url}/")
+    await page.goto(f"{server.url}/challenges")
     await expect(page.get_by_role("heading", name="Challenges")).to_be_visible()
     await shot(page, screenshots, "browse-phone")
     await page.keyboard.press("Tab")
@@ -86,7 +86,7 @@ async def test_keyboard_skip_link_and_dialogs(server: Server, browser: Any,
     await expect(page).to_have_url(re.compile("#main$"))
 
     await sign_up(page, server.url, "Kim Keys")
-    await page.goto(f"{server.url}/")
+    await page.goto(f"{server.url}/challenges")
     await page.get_by_role("link", name="Speed up our CSV importer").first.focus()
     await page.keyboard.press("Enter")
     report = page.get_by_role("button", name="Report challenge")
@@ -97,4 +97,26 @@ async def test_keyboard_skip_link_and_dialogs(server: Server, browser: Any,
     await expect(dialog.get_by_role("textbox", name="Reason")).to_be_visible()
     await page.keyboard.press("Escape")
     await expect(dialog).to_be_hidden()
+    assert dialogs == []
+
+
+async def test_a_visitor_lands_reads_and_logs_in_to_apply(server: Server, browser: Any) -> None:
+    """The first screen says what OpenChance is and lists live open challenges; a challenge's
+    page tells a visitor how to apply, and logging in brings them back to it."""
+    dialogs: list[str] = []
+    page = await new_page(browser, PHONE, dialogs)
+    await page.goto(f"{server.url}/")
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("Pay only for results")
+    await expect(page.get_by_text("OpenChance is a marketplace for challenges")).to_be_visible()
+    listed = page.get_by_role("list", name="Open challenges")
+    await listed.get_by_role("link", name="Speed up our CSV importer").click()
+    await expect(page.get_by_role("heading", level=1, name="Speed up our CSV importer")
+                 ).to_be_visible()
+    await page.get_by_role("link", name="Log in to apply").click()
+    await page.get_by_label("Email").fill("carol@demo.openchance")
+    await page.get_by_label("Password").fill(DEMO_PASSWORD)
+    await page.get_by_role("button", name="Log in").click()
+    await expect(page.get_by_role("heading", level=1, name="Speed up our CSV importer")
+                 ).to_be_visible()
+    await expect(page.get_by_label("Your proposal")).to_be_visible()
     assert dialogs == []

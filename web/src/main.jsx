@@ -11,6 +11,7 @@ import { rememberUser } from "./lib/users.js";
 import { Layout } from "./components/Layout.jsx";
 import { Auth } from "./pages/Auth.jsx";
 import { Browse } from "./pages/Browse.jsx";
+import { Landing } from "./pages/Landing.jsx";
 import { ChallengeDetail } from "./pages/ChallengeDetail.jsx";
 import { ChallengeForm } from "./pages/ChallengeForm.jsx";
 import { Dashboard } from "./pages/Dashboard.jsx";
@@ -27,7 +28,8 @@ import { AdminRoles } from "./pages/AdminRoles.jsx";
 import { AuditLog } from "./pages/AuditLog.jsx";
 
 const ROUTES = [
-  ["/", Browse],
+  ["/", Landing],
+  ["/challenges", Browse],
   ["/login", Auth, { mode: "login" }],
   ["/signup", Auth, { mode: "signup" }],
   ["/challenges/new", ChallengeForm, {}, true],
@@ -52,7 +54,7 @@ const ROUTES = [
 ];
 
 function NotFound() {
-  return (<><h1>Not found</h1><p>There is no page here. <a href="/">Browse challenges</a>.</p></>);
+  return (<><h1>Not found</h1><p>There is no page here. <a href="/challenges">Browse challenges</a>.</p></>);
 }
 
 function App() {

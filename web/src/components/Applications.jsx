@@ -79,6 +79,8 @@ export function ApplicationItem({ application, isOwner, onChange, showChallenge 
   );
 }
 
+// `version` changes whenever the page fetched the challenge again (a push, an application, a
+// reconnection), so this list is never older than the challenge shown above it.
 export function Applications({ challenge, isOwner, version }) {
   const loaded = useLoad(
     () => api("GET", `/challenges/${encodeURIComponent(challenge.id)}/applications`),

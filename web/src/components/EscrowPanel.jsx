@@ -1,8 +1,10 @@
 // The escrow of a challenge: fund through the checkout, submit, release, refund, dispute, each
-// behind a confirmation; milestones and the append-only ledger shown; kept live (escrow:updated).
+// behind a confirmation; milestones and the append-only ledger shown; kept live (escrow:updated,
+// and fetched again after every reconnection).
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../lib/api.js";
-import { useLoad } from "../lib/hooks.js";
+import { useLoad, useOnReconnect, useStore } from "../lib/hooks.js";
+import { location } from "../lib/router.js";
 import { realtime } from "../lib/realtime.js";
 import { formatMoney } from "../lib/money.js";
 import { formatTime, label } from "../lib/format.js";
@@ -35,8 +37,9 @@ export function EscrowPanel({ challenge, isOwner, isSolver }) {
     const escrow = payload && (payload.escrow || payload);
     if (escrow && escrow.challenge_id === challenge.id) loaded.setData(escrow);
   }), [challenge.id]);
-
-  const [checkoutUrl, setCheckoutUrl] = useState(null);
+  useOnReconnect(loaded.reload, [challenge.id]);
+  const { search } = useStore(location);
+  const [leaving, setLeaving] = useState(false);
   const escrow = loaded.data && (loaded.data.escrow || loaded.data);
   // The API gives money as {amount, currency}; older shapes had a bare amount and a currency.
   const total = escrow && (typeof escrow.amount === "object" ? escrow.amount
@@ -49,20 +52,25 @@ export function EscrowPanel({ challenge, isOwner, isSolver }) {
     else loaded.reload();
   };
 
-  const fund = async () => {
+  // One next step: the checkout page, in this tab (it sends the payer back to this page). Asking
+  // again for an escrow awaiting its payment gives the same checkout (the call is idempotent).
+  const toCheckout = async () => {
     const data = await api("POST", `${base}/escrow/fund`);
-    update(data.escrow);
-    setCheckoutUrl(data.checkout_url);
+    setLeaving(true);
+    window.location.assign(data.checkout_url);
   };
   const canFund = isOwner && (!escrow || escrow.state === "awaiting_funding")
     && ["open", "in_progress"].includes(challenge.state);
+  const confirming = escrow && escrow.state === "awaiting_funding"
+    && new URLSearchParams(search).get("payment") === "done";
+  const [fundError, setFundError] = useState(null);
   const holding = escrow && HOLDING.includes(escrow.state);
   const released = escrow && (escrow.ledger || []).some((e) => e.kind === "release");
 
   return (
     <section class="panel escrow" aria-labelledby="escrow-title">
       <h2 id="escrow-title">Escrow</h2>
-      <ErrorBox error={loaded.error} />
+      <ErrorBox error={loaded.error || fundError} />
       {!escrow && <p class="muted">Not funded yet. {isOwner ? "Fund the reward to let the work start." : ""}</p>}
       {escrow && (
         <p>
@@ -70,19 +78,19 @@ export function EscrowPanel({ challenge, isOwner, isSolver }) {
           {escrow.dispute && <> · dispute{escrow.dispute.resolved_by ? " (resolved)" : ""}: <q>{escrow.dispute.reason}</q></>}
         </p>
       )}
-      {checkoutUrl && canFund && (
-        <p role="status">
-          <a class="button primary" href={checkoutUrl} target="_blank" rel="noopener" data-external>
-            Pay on the checkout page ↗</a>{" "}
-          <span class="muted">This panel updates by itself once the payment is confirmed.</span>
-        </p>
-      )}
       <div class="actions">
-        {canFund && (
-          <ConfirmButton label="Fund escrow" class="primary" confirmLabel="Create checkout"
-            message={`Pay ${formatMoney(challenge.reward.amount, challenge.reward.currency)} into escrow? A checkout page opens where you pay; the money is held until you release it.`}
-            onConfirm={fund} />
+        {canFund && !escrow && (
+          <ConfirmButton label="Fund escrow" class="primary" confirmLabel="Go to checkout"
+            message={`Pay ${formatMoney(challenge.reward.amount, challenge.reward.currency)} into escrow? You pay on the checkout page next; the money is held until you release it.`}
+            onConfirm={toCheckout} />
         )}
+        {canFund && escrow && !confirming && (
+          <button type="button" class="primary" disabled={leaving}
+            onClick={() => { setFundError(null); toCheckout().catch(setFundError); }}>
+            {leaving ? "Opening the checkout…" : `Continue to checkout (${money(total.amount)})`}
+          </button>
+        )}
+        {canFund && confirming && <p class="muted" role="status">Confirming your payment…</p>}
         {isOwner && holding && !released && (
           <ConfirmButton label="Refund" danger confirmLabel="Refund"
             message={`Refund ${money(heldOf(escrow))} to you and end the work?`}

@@ -42,7 +42,7 @@ export function ErrorBox({ error }) {
 }
 
 export function Loading({ what = "Loading" }) {
-  return <p class="muted" role="status">{what}…</p>;
+  return <p class="muted loading" role="status">{what}…</p>;
 }
 
 export function StateBadge({ state }) {

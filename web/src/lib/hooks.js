@@ -1,4 +1,5 @@
 import { useEffect, useState, useCallback } from "preact/hooks";
+import { realtime } from "./realtime.js";
 
 export function useStore(store) {
   const [value, setValue] = useState(store.value);
@@ -24,4 +25,11 @@ export function useLoad(loader, deps) {
   useEffect(load, [load]);
   const setData = (data) => setState((s) => ({ ...s, data: typeof data === "function" ? data(s.data) : data }));
   return { ...state, reload: load, setData };
+}
+
+/** Run `refresh` after every (re)connection of the socket while the component is shown. No push
+ * reaches a client while it is disconnected (nor between its first HTTP load and its first
+ * connection), so each live view fetches its state again then: nothing stays stale. */
+export function useOnReconnect(refresh, deps) {
+  useEffect(() => realtime.on("connect", () => refresh()), deps);
 }

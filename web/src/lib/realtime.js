@@ -1,6 +1,6 @@
 // The one Socket.IO connection of a signed-in user. Listeners are kept here, not on the socket,
-// so they survive a new socket after signing in again.
-import { io } from "socket.io-client";
+// so they survive a new socket after signing in again. socket.io-client is loaded only when a
+// user signs in: a visitor's first page downloads none of it.
 import { Store } from "./store.js";
 
 const ACK_TIMEOUT_MS = 8000;
@@ -17,13 +17,22 @@ class Realtime {
     this.socket = null;
     this.status = new Store("offline");
     this.handlers = new Map();
+    this.attempt = 0;   // bumped by every connect/disconnect: a stale library load is dropped
   }
 
   connect(token) {
     this.disconnect();
+    this.status.set("connecting");
+    const attempt = (this.attempt += 1);
+    import("socket.io-client").then(({ io }) => {
+      // Signed out (or in again) while the library loaded: that connection is not wanted.
+      if (attempt === this.attempt) this.open(io, token);
+    }, () => this.status.set("offline"));
+  }
+
+  open(io, token) {
     const socket = io({ auth: { token }, transports: ["websocket", "polling"] });
     this.socket = socket;
-    this.status.set("connecting");
     socket.on("connect", () => {
       this.status.set("online");
       this.dispatch("connect", null);
@@ -34,6 +43,7 @@ class Realtime {
   }
 
   disconnect() {
+    this.attempt += 1;
     if (this.socket) {
       this.socket.removeAllListeners();
       this.socket.disconnect();

@@ -1,11 +1,19 @@
 import { useState } from "preact/hooks";
 import { api } from "../lib/api.js";
 import { session } from "../lib/session.js";
-import { navigate } from "../lib/router.js";
+import { location, navigate } from "../lib/router.js";
 import { Field, ErrorBox } from "../components/ui.jsx";
 
-export function Auth({ mode = "login", next }) {
+/** Where to go after signing in: ?next=/challenges/42 (a "log in to apply" link), same-site only. */
+function nextOf(search) {
+  const next = new URLSearchParams(search).get("next") || "";
+  return next.startsWith("/") && !next.startsWith("//") ? next : undefined;
+}
+
+export function Auth({ mode = "login", next: given }) {
   const signup = mode === "signup";
+  const next = given || nextOf(location.value.search);
+  const carry = next ? `?next=${encodeURIComponent(next)}` : "";
   const [form, setForm] = useState({ email: "", password: "", display_name: "", otp: "" });
   // The password was right and the account has two-factor on: ask for the code too.
   const [needsCode, setNeedsCode] = useState(false);
@@ -55,8 +63,8 @@ export function Auth({ mode = "login", next }) {
       </form>
       <p>
         {signup
-          ? <>Already have an account? <a href="/login">Log in</a></>
-          : <>New here? <a href="/signup">Create an account</a> · <a href="/forgot-password">Forgot your password?</a></>}
+          ? <>Already have an account? <a href={`/login${carry}`}>Log in</a></>
+          : <>New here? <a href={`/signup${carry}`}>Create an account</a> · <a href="/forgot-password">Forgot your password?</a></>}
       </p>
     </section>
   );

@@ -1,27 +1,46 @@
-// Browse open challenges: full-text search, filters and sorts, kept in the URL.
+// Browse open challenges: full-text search, filters and sorts, kept in the URL. Rewards compare
+// only within one currency (minor units of JPY and USD are not comparable), so the reward bounds
+// and the reward sort ask for a currency first; on a phone the filters fold behind a button.
 import { useState } from "preact/hooks";
 import { api, query, listOf } from "../lib/api.js";
 import { useLoad, useStore } from "../lib/hooks.js";
 import { location, navigate } from "../lib/router.js";
 import { label } from "../lib/format.js";
+import { CURRENCIES, parseMajor } from "../lib/money.js";
 import { Field, ErrorBox, Loading, Money, StateBadge } from "../components/ui.jsx";
 
 const SORTS = [["newest", "Newest"], ["reward", "Highest reward"], ["deadline", "Ending soonest"],
   ["popular", "Most applications"]];
-const FILTERS = ["q", "category", "tag", "min_reward", "max_reward", "state", "sort"];
+const FILTERS = ["q", "category", "tag", "currency", "min_reward", "max_reward", "state", "sort"];
 
 function fromUrl(search) {
   const params = new URLSearchParams(search);
   return Object.fromEntries(FILTERS.map((k) => [k, params.get(k) || ""]));
 }
 
-// Reward filters are typed in whole units; the API compares minor units (cents).
-const toMinor = (text) => (text === "" || Number.isNaN(Number(text)) ? "" : Math.round(Number(text) * 100));
+/** The URL's filters (rewards typed in major units) -> the API's query (minor units). */
+export function toApiQuery(filters) {
+  const { currency } = filters;
+  const minor = (text) => (currency && text !== "" ? parseMajor(text, currency) ?? "" : "");
+  return {
+    ...filters,
+    min_reward: minor(filters.min_reward),
+    max_reward: minor(filters.max_reward),
+    sort: filters.sort === "reward" && !currency ? "" : filters.sort,
+  };
+}
 
-export function ChallengeCard({ challenge, children }) {
+/** How many filters beyond the search are set (shown on the phone's "Filters" button). */
+function activeCount(filters) {
+  return FILTERS.filter((k) => k !== "q" && k !== "sort" && filters[k]).length;
+}
+
+/** One challenge in a list; `level` is its heading's, one below the list's own heading. */
+export function ChallengeCard({ challenge, children, level = 3 }) {
+  const Heading = `h${level}`;
   return (
     <li class="card">
-      <h3><a href={`/challenges/${encodeURIComponent(challenge.id)}`}>{challenge.title}</a></h3>
+      <Heading><a href={`/challenges/${encodeURIComponent(challenge.id)}`}>{challenge.title}</a></Heading>
       <p class="meta">
         <Money value={challenge.reward} /> · {challenge.category} · {label(challenge.difficulty)}
         {" · "}<StateBadge state={challenge.state} />
@@ -35,22 +54,72 @@ export function ChallengeCard({ challenge, children }) {
   );
 }
 
+function Filters({ draft, set, open }) {
+  const unit = draft.currency ? draft.currency.toUpperCase() : "";
+  return (
+    <div id="filters" class={`filters ${open ? "open" : ""}`}>
+      <Field label="Category" name="category" value={draft.category} onInput={set("category")} />
+      <Field label="Tag" name="tag" value={draft.tag} onInput={set("tag")} />
+      <Field label="Currency" hint={draft.currency ? undefined : "Pick one to filter or sort by reward."}>
+        {(a) => (
+          <select {...a} name="currency" value={draft.currency} onChange={set("currency")}>
+            <option value="">Any currency</option>
+            {CURRENCIES.map((c) => <option key={c} value={c}>{c.toUpperCase()}</option>)}
+          </select>
+        )}
+      </Field>
+      <Field label={unit ? `Min reward (${unit})` : "Min reward"} name="min_reward" inputMode="decimal"
+        disabled={!unit} value={draft.min_reward} onInput={set("min_reward")} />
+      <Field label={unit ? `Max reward (${unit})` : "Max reward"} name="max_reward" inputMode="decimal"
+        disabled={!unit} value={draft.max_reward} onInput={set("max_reward")} />
+      <Field label="State">
+        {(a) => (
+          <select {...a} name="state" value={draft.state} onChange={set("state")}>
+            <option value="">Open</option>
+            <option value="in_progress">In progress</option>
+            <option value="completed">Completed</option>
+          </select>
+        )}
+      </Field>
+      <Field label="Sort by">
+        {(a) => (
+          <select {...a} name="sort" value={draft.sort || "newest"} onChange={set("sort")}>
+            {SORTS.map(([value, text]) => (
+              <option key={value} value={value} disabled={value === "reward" && !unit}>
+                {value === "reward" ? (unit ? `${text} (${unit})` : `${text} (pick a currency)`) : text}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+    </div>
+  );
+}
+
 export function Browse() {
   const { search } = useStore(location);
   const filters = fromUrl(search);
   const [draft, setDraft] = useState(filters);
+  const [open, setOpen] = useState(false);
   const [more, setMore] = useState({ items: [], cursor: null });
-  const apiQuery = { ...filters, min_reward: toMinor(filters.min_reward),
-    max_reward: toMinor(filters.max_reward) };
+  const apiQuery = toApiQuery(filters);
   const result = useLoad(async () => {
     setMore({ items: [], cursor: null });
     return api("GET", `/challenges${query(apiQuery)}`);
   }, [search]);
 
-  const set = (name) => (e) => setDraft({ ...draft, [name]: e.currentTarget.value });
+  const set = (name) => (e) => {
+    const next = { ...draft, [name]: e.currentTarget.value };
+    // Without a currency the reward bounds and the reward sort mean nothing: clear them.
+    if (name === "currency" && !next.currency) {
+      Object.assign(next, { min_reward: "", max_reward: "", sort: next.sort === "reward" ? "" : next.sort });
+    }
+    setDraft(next);
+  };
   const apply = (event) => {
     event.preventDefault();
-    navigate(`/${query(draft)}`);
+    setOpen(false);
+    navigate(`/challenges${query(draft)}`);
   };
   const loadMore = async () => {
     const cursor = more.cursor || (result.data && result.data.next_cursor);
@@ -59,41 +128,27 @@ export function Browse() {
   };
   const items = [...listOf(result.data), ...more.items];
   const nextCursor = more.cursor === "" ? null : more.cursor || (result.data && result.data.next_cursor);
+  const active = activeCount(filters);
 
   return (
     <section>
       <h1>Challenges</h1>
-      <form class="filters" role="search" onSubmit={apply} aria-label="Filter challenges">
-        <Field label="Search" type="search" name="q" value={draft.q} onInput={set("q")}
-          placeholder="title or description" />
-        <Field label="Category" name="category" value={draft.category} onInput={set("category")} />
-        <Field label="Tag" name="tag" value={draft.tag} onInput={set("tag")} />
-        <Field label="Min reward" name="min_reward" type="number" min="0" step="any"
-          value={draft.min_reward} onInput={set("min_reward")} />
-        <Field label="Max reward" name="max_reward" type="number" min="0" step="any"
-          value={draft.max_reward} onInput={set("max_reward")} />
-        <Field label="State">
-          {(a) => (
-            <select {...a} name="state" value={draft.state} onChange={set("state")}>
-              <option value="">Open</option>
-              <option value="in_progress">In progress</option>
-              <option value="completed">Completed</option>
-            </select>
-          )}
-        </Field>
-        <Field label="Sort by">
-          {(a) => (
-            <select {...a} name="sort" value={draft.sort || "newest"} onChange={set("sort")}>
-              {SORTS.map(([value, text]) => <option key={value} value={value}>{text}</option>)}
-            </select>
-          )}
-        </Field>
-        <button class="primary" type="submit">Search</button>
+      <form class="search" role="search" onSubmit={apply} aria-label="Find challenges">
+        <div class="search-row">
+          <Field label="Search" type="search" name="q" value={draft.q} onInput={set("q")}
+            placeholder="title or description" />
+          <button type="button" class="filters-toggle" aria-expanded={String(open)}
+            aria-controls="filters" onClick={() => setOpen(!open)}>
+            Filters{active > 0 && ` (${active})`}
+          </button>
+          <button class="primary" type="submit">Search</button>
+        </div>
+        <Filters draft={draft} set={set} open={open} />
       </form>
       <ErrorBox error={result.error} />
       {result.loading ? <Loading /> : (
         items.length
-          ? <ul class="cards" aria-label="Results">{items.map((c) => <ChallengeCard key={c.id} challenge={c} />)}</ul>
+          ? <ul class="cards" aria-label="Results">{items.map((c) => <ChallengeCard key={c.id} challenge={c} level={2} />)}</ul>
           : <p class="muted">No challenges match.</p>
       )}
       {nextCursor && <button type="button" onClick={loadMore}>Load more</button>}

@@ -4,7 +4,7 @@ import { api } from "../lib/api.js";
 import { useLoad, useStore } from "../lib/hooks.js";
 import { session } from "../lib/session.js";
 import { realtime } from "../lib/realtime.js";
-import { navigate } from "../lib/router.js";
+import { location, navigate } from "../lib/router.js";
 import { formatTime, label } from "../lib/format.js";
 import { toast } from "../lib/notifications.js";
 import { ErrorBox, Loading, Money, StateBadge, UserName } from "../components/ui.jsx";
@@ -21,8 +21,13 @@ export async function openChat(target) {
 
 function useLiveChallenge(id, setChallenge, refresh) {
   useEffect(() => {
-    const watch = () => realtime.send("challenge:watch", { challenge_id: id });
-    watch();
+    // On every (re)connection: watch again (a new socket is in no room) and fetch the challenge
+    // again, since whatever changed while the connection was down was pushed to nobody.
+    const watch = () => {
+      realtime.send("challenge:watch", { challenge_id: id });
+      refresh();
+    };
+    if (realtime.connected) realtime.send("challenge:watch", { challenge_id: id });
     const offConnect = realtime.on("connect", watch);
     const offUpdate = realtime.on("challenge:updated", (payload) => {
       const updated = payload && (payload.challenge || payload);
@@ -37,6 +42,35 @@ function useLiveChallenge(id, setChallenge, refresh) {
   }, [id]);
 }
 
+/** What a visitor who is not signed in can do here: one prompt, carrying them back after. */
+function SignInToApply({ id, open }) {
+  const next = encodeURIComponent(`/challenges/${id}`);
+  return (
+    <aside class="panel prompt" aria-labelledby="apply-prompt">
+      <h2 id="apply-prompt">{open ? "Want to solve this?" : "Like this kind of work?"}</h2>
+      <p>{open ? "Log in to apply with a proposal; it takes a minute to create an account."
+        : "Log in to follow challenges like this one and apply to the open ones."}</p>
+      <div class="actions">
+        <a class="button primary" href={`/login?next=${next}`}>{open ? "Log in to apply" : "Log in"}</a>
+        <a class="button" href={`/signup?next=${next}`}>Create an account</a>
+      </div>
+    </aside>
+  );
+}
+
+/** Back from the checkout page (its success and cancel links carry ?payment=done|cancelled). */
+function PaymentNotice() {
+  const { search } = useStore(location);
+  const payment = new URLSearchParams(search).get("payment");
+  if (payment === "done") {
+    return <p class="panel notice" role="status">Payment sent. The escrow below shows it as funded as soon as the payment provider confirms it.</p>;
+  }
+  if (payment === "cancelled") {
+    return <p class="panel notice" role="status">The payment was cancelled; nothing was charged. You can continue to the checkout again below.</p>;
+  }
+  return null;
+}
+
 export function ChallengeDetail({ id }) {
   const { user } = useStore(session);
   const loaded = useLoad(() => api("GET", `/challenges/${encodeURIComponent(id)}`), [id]);
@@ -44,7 +78,11 @@ export function ChallengeDetail({ id }) {
   const [appsVersion, setAppsVersion] = useState(0);
   const challenge = loaded.data && (loaded.data.challenge || loaded.data);
   const setChallenge = (c) => {
-    loaded.setData(c);
+    // A reload answered after a newer push must not roll the page back.
+    loaded.setData((current) => {
+      const shown = current && (current.challenge || current);
+      return shown && shown.updated_at && c.updated_at && c.updated_at < shown.updated_at ? current : c;
+    });
     setAppsVersion((v) => v + 1);
   };
   const refresh = () => api("GET", `/challenges/${encodeURIComponent(id)}`).then(setChallenge, () => {});
@@ -80,6 +118,7 @@ export function ChallengeDetail({ id }) {
         </>
       )}
       <ErrorBox error={error} />
+      {isOwner && <PaymentNotice />}
       <div class="actions">
         {isOwner && challenge.state === "open" && !challenge.application_count && (
           <a class="button" href={`/challenges/${encodeURIComponent(id)}/edit`}>Edit</a>
@@ -95,6 +134,7 @@ export function ChallengeDetail({ id }) {
         )}
         {user && !isOwner && <ReportButton targetType="challenge" targetId={id} />}
       </div>
+      {!user && <SignInToApply id={id} open={challenge.state === "open"} />}
       {user && !isOwner && challenge.state === "open" && <ApplyForm challengeId={id} onApplied={() => setAppsVersion((v) => v + 1)} />}
       {user && (isOwner || !challenge.solver_id || isSolver) && (
         <Applications challenge={challenge} isOwner={isOwner} version={appsVersion} />

@@ -2,7 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../lib/api.js";
 import { navigate } from "../lib/router.js";
-import { CURRENCIES, parseMajor, toMajorText } from "../lib/money.js";
+import { CURRENCIES, decimalsOf, parseMajor, toMajorText } from "../lib/money.js";
 import { ErrorBox, Field, Loading } from "../components/ui.jsx";
 
 const EMPTY = { title: "", description: "", category: "", tags: "", difficulty: "medium",
@@ -58,6 +58,8 @@ export function ChallengeForm({ id }) {
   if (!form) return error ? <ErrorBox error={error} /> : <Loading />;
 
   const set = (name) => (e) => setForm({ ...form, [name]: e.currentTarget.value });
+  const unit = form.currency.toUpperCase();
+  const example = decimalsOf(form.currency) ? "150 or 150.50" : "1500";
   const setMilestone = (i, name) => (e) => setForm({ ...form,
     milestones: form.milestones.map((m, j) => (j === i ? { ...m, [name]: e.currentTarget.value } : m)) });
   const submit = async (event) => {
@@ -96,7 +98,8 @@ export function ChallengeForm({ id }) {
           )}
         </Field>
         <div class="row">
-          <Field label="Reward" name="reward" required inputMode="decimal" value={form.reward} onInput={set("reward")} />
+          <Field label="Reward" name="reward" required inputMode="decimal" value={form.reward} onInput={set("reward")}
+            hint={`In ${unit}, for example ${example}.`} />
           <Field label="Currency">
             {(a) => (
               <select {...a} name="currency" value={form.currency} onChange={set("currency")}>
@@ -111,7 +114,7 @@ export function ChallengeForm({ id }) {
           {form.milestones.map((m, i) => (
             <div class="row" key={i}>
               <Field label={`Milestone ${i + 1} title`} required value={m.title} onInput={setMilestone(i, "title")} />
-              <Field label={`Milestone ${i + 1} amount`} required inputMode="decimal" value={m.amount} onInput={setMilestone(i, "amount")} />
+              <Field label={`Milestone ${i + 1} amount (${unit})`} required inputMode="decimal" value={m.amount} onInput={setMilestone(i, "amount")} />
               <button type="button" aria-label={`Remove milestone ${i + 1}`}
                 onClick={() => setForm({ ...form, milestones: form.milestones.filter((_, j) => j !== i) })}>Remove</button>
             </div>

@@ -1,7 +1,7 @@
 // My challenges (with pending applications to accept or reject), the work I'm solving, and my
-// applications.
+// applications; each list is fetched again after the live connection comes back.
 import { api, query, listOf } from "../lib/api.js";
-import { useLoad, useStore } from "../lib/hooks.js";
+import { useLoad, useOnReconnect, useStore } from "../lib/hooks.js";
 import { session } from "../lib/session.js";
 import { ErrorBox, Loading } from "../components/ui.jsx";
 import { ChallengeCard } from "./Browse.jsx";
@@ -13,6 +13,7 @@ const ALL_STATES = "draft,open,in_progress,completed,cancelled";
 function PendingApplications({ challenge }) {
   const loaded = useLoad(
     () => api("GET", `/challenges/${encodeURIComponent(challenge.id)}/applications`), [challenge.id]);
+  useOnReconnect(loaded.reload, [challenge.id]);
   const pending = listOf(loaded.data).filter((a) => a.state === "pending");
   if (!pending.length) return null;
   return (
@@ -31,7 +32,8 @@ function MyApplications() {
       throw error;
     }
   }, []);
-  if (loaded.loading) return <Loading />;
+  useOnReconnect(loaded.reload, []);
+  if (loaded.loading && !loaded.data) return <Loading />;
   if (loaded.data && loaded.data.unavailable) {
     return <p class="muted">Your applications are listed on each challenge's page.</p>;
   }
@@ -41,7 +43,7 @@ function MyApplications() {
       <ErrorBox error={loaded.error} />
       {items.length
         ? <ul class="cards">{items.map((a) => <ApplicationItem key={a.id} application={a} showChallenge onChange={() => loaded.reload()} />)}</ul>
-        : <p class="muted">You have not applied to anything yet. <a href="/">Browse challenges</a>.</p>}
+        : <p class="muted">You have not applied to anything yet. <a href="/challenges">Browse challenges</a>.</p>}
     </>
   );
 }
@@ -50,12 +52,13 @@ export function Dashboard() {
   const { user } = useStore(session);
   const mine = useLoad(() => api("GET", `/challenges${query({ owner_id: user.id, state: ALL_STATES, limit: 100 })}`), [user.id]);
   const solving = useLoad(() => api("GET", `/challenges${query({ solver_id: user.id, state: ALL_STATES, limit: 100 })}`), [user.id]);
+  useOnReconnect(() => { mine.reload(); solving.reload(); }, [user.id]);
   return (
     <section>
       <h1>Dashboard</h1>
       <h2>My challenges</h2>
       <ErrorBox error={mine.error} />
-      {mine.loading ? <Loading /> : (
+      {mine.loading && !mine.data ? <Loading /> : (
         listOf(mine.data).length ? (
           <ul class="cards">
             {listOf(mine.data).map((c) => (
@@ -68,7 +71,7 @@ export function Dashboard() {
       )}
       <h2>Work I'm solving</h2>
       <ErrorBox error={solving.error} />
-      {solving.loading ? <Loading /> : (
+      {solving.loading && !solving.data ? <Loading /> : (
         listOf(solving.data).length
           ? <ul class="cards">{listOf(solving.data).map((c) => <ChallengeCard key={c.id} challenge={c} />)}</ul>
           : <p class="muted">Nothing accepted yet.</p>

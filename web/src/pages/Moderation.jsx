@@ -84,9 +84,9 @@ export function Moderation() {
         <p class="hint">Amounts in minor units (cents); together they must equal what the escrow holds.</p>
         <Field label="Challenge id" value={dispute.challenge_id} onInput={(e) => setDispute({ ...dispute, challenge_id: e.currentTarget.value.trim() })} />
         <div class="row">
-          <Field label="Release to solver" type="number" min="0" value={dispute.release_amount}
+          <Field label="Release to solver (minor units)" type="number" min="0" value={dispute.release_amount}
             onInput={(e) => setDispute({ ...dispute, release_amount: e.currentTarget.value })} />
-          <Field label="Refund to challenger" type="number" min="0" value={dispute.refund_amount}
+          <Field label="Refund to challenger (minor units)" type="number" min="0" value={dispute.refund_amount}
             onInput={(e) => setDispute({ ...dispute, refund_amount: e.currentTarget.value })} />
         </div>
         <ConfirmButton label="Resolve dispute" danger disabled={!dispute.challenge_id} confirmLabel="Resolve"
