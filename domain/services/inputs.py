@@ -12,7 +12,14 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from domain.models.challenges import Difficulty, Visibility
 from domain.models.common import MAX_AMOUNT, Amount, Currency, Money, utcnow
@@ -180,6 +187,17 @@ class ChallengeQuery(StrictInput):
         None)
     cursor: Text(500) | None = None
     limit: Annotated[int, Field(ge=1, le=100)] = 20
+
+    @model_validator(mode="after")
+    def _rewards_in_one_currency(self) -> ChallengeQuery:
+        # Minor units of different currencies do not compare (1,000 JPY is not more than 5 USD),
+        # and no exchange rate is ours to invent: reward bounds and the reward sort apply within
+        # the one currency the query names.
+        if self.currency is None and (self.min_reward is not None
+                                      or self.max_reward is not None or self.sort == "reward"):
+            raise ValueError("min_reward, max_reward and sort=reward compare amounts of one "
+                             "currency: add currency (e.g. currency=usd)")
+        return self
 
 
 class ApplyInput(StrictInput):

@@ -77,13 +77,14 @@ async def test_list_filters(client: TestClient, members: Members) -> None:
     assert await ids("") == [big["id"], small["id"]]
     assert await ids("category=data") == [small["id"]]
     assert await ids("tag=perf") == [big["id"]]
-    assert await ids("min_reward=5000") == [big["id"]]
-    assert await ids("max_reward=5000") == [small["id"]]
+    assert await ids("min_reward=5000&currency=usd") == [big["id"]]
+    assert await ids("max_reward=5000&currency=usd") == [small["id"]]
     assert await ids("q=IMPORTER") == [big["id"]]
     assert await ids("state=cancelled") == [cancelled["id"]]
-    assert await ids("sort=reward") == [big["id"], small["id"]]
+    assert await ids("sort=reward&currency=usd") == [big["id"], small["id"]]
     for bad in ("min_reward=abc", "limit=0", "limit=x", "sort=random", "state=bogus",
-                "cursor=!!", "unknown=1", "min_reward=-5"):
+                "cursor=!!", "unknown=1", "min_reward=-5&currency=usd",
+                "min_reward=5000", "sort=reward"):
         await error_of(await client.get(f"{API}/challenges?{bad}"), 400)
 
 
@@ -94,12 +95,12 @@ async def test_list_sorts_and_cursor(client: TestClient, members: Members) -> No
                                    milestones=None) for i in range(5)]
     await apply(client, bob, posted[1]["id"])
     seen: list[str] = []
-    url = f"{API}/challenges?limit=2&sort=reward"
+    first = f"{API}/challenges?limit=2&sort=reward&currency=usd"
+    url = first
     while url:
         body = await (await client.get(url)).json()
         seen += [c["id"] for c in body["items"]]
-        url = f"{API}/challenges?limit=2&sort=reward&cursor={body['next_cursor']}" if body[
-            "next_cursor"] else ""
+        url = f"{first}&cursor={body['next_cursor']}" if body["next_cursor"] else ""
     assert seen == [c["id"] for c in reversed(posted)]
     popular = await (await client.get(f"{API}/challenges?sort=popular&limit=1")).json()
     assert popular["items"][0]["id"] == posted[1]["id"]
