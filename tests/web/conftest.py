@@ -65,7 +65,7 @@ def server(web_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
              "--port", str(port), "--demo"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     running = Server(url, process, log)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60   # a busy two-core machine can take this long
     while True:
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:

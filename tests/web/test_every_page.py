@@ -61,17 +61,18 @@ def fill(pattern: str, values: dict[str, str]) -> str:
     return re.sub(r":\w+", value, pattern)
 
 
-async def check(page: Page, base: str, path: str, name: str, folder: Path) -> list[str]:
+async def check(page: Page, base: str, path: str, name: str, folder: Path,
+                pattern: str | None = None) -> list[str]:
     await page.goto(base + path)
     await settled(page)
     problems = []
     if (extra := await horizontal_overflow(page)) > 0:
         problems.append(f"{path} [{name}]: {extra}px wider than the screen")
+    slug = re.sub(r"[^a-z0-9]+", "-", (pattern or path).lower()).strip("-") or "landing"
+    await page.screenshot(path=str(folder / f"{name}-{slug}.png"), full_page=True)
     problems += [f"{path} [{name}]: nav {p}" for p in await nav_problems(page)]
     problems += [f"{path} [{name}]: axe {v['id']} ({v['impact']}): {v['help']} at {v['nodes']}"
                  for v in await axe_violations(page)]
-    slug = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "landing"
-    await page.screenshot(path=str(folder / f"{name}-{slug}.png"), full_page=True)
     return problems
 
 
@@ -102,8 +103,8 @@ async def test_every_page_fits_reaches_its_nav_and_passes_axe(
     for pattern, needs_user in [*table, ("/no-such-page", False)]:
         path = fill(pattern, values)
         if not needs_user:
-            problems += await check(visitor, server.url, path, f"{size}-visitor", folder)
-        problems += await check(member, server.url, path, f"{size}-member", folder)
+            problems += await check(visitor, server.url, path, f"{size}-visitor", folder, pattern)
+        problems += await check(member, server.url, path, f"{size}-member", folder, pattern)
     # The moderator's own page, with the Moderate item in the navigation.
     problems += await check(moderator, server.url, "/mod", f"{size}-moderator", folder)
 
