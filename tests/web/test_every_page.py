@@ -133,10 +133,11 @@ async def test_phone_menu_by_keyboard(server: Server, browser: Any) -> None:
     await page.keyboard.press("Enter")
     await expect(menu).to_have_attribute("aria-expanded", "true")
     await page.keyboard.press("Tab")
-    await expect(page.get_by_role("link", name="Browse")).to_be_focused()
+    browse = page.get_by_role("link", name="Browse", exact=True)
+    await expect(browse).to_be_focused()
     await page.keyboard.press("Escape")
     await expect(menu).to_be_focused()
-    await expect(page.get_by_role("link", name="Browse")).to_be_hidden()
+    await expect(browse).to_be_hidden()
     # Following a link from the menu closes it.
     await page.keyboard.press("Enter")
     await page.get_by_role("link", name="Me", exact=True).click()

