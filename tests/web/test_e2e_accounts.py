@@ -22,6 +22,7 @@ async def test_reset_a_forgotten_password_from_the_mailed_link(
         server: Server, browser: Any, screenshots: Path) -> None:
     page = await new_page(browser, PHONE, [])
     email = await sign_up(page, server.url, "Rita Reset")
+    await page.get_by_role("button", name="Menu").click()     # a phone: the nav is a menu
     await page.get_by_role("button", name="Sign out", exact=True).click()
 
     await page.goto(f"{server.url}/login")

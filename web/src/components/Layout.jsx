@@ -89,7 +89,7 @@ export function Layout({ children }) {
         )}
       </header>
       <main id="main" ref={main} tabIndex={-1}>{children}</main>
-      <div class="toasts" role="status" aria-live="polite">
+      <div class="toasts" aria-live="polite">
         {live.map((t) => <p key={t.id} class={`toast toast-${t.kind}`}>{t.text}</p>)}
       </div>
     </>
