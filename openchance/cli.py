@@ -7,16 +7,25 @@ import asyncio
 import logging
 import sys
 
+from openchance.preflight import PRIVATE_STORE_FLAG, StartupProblem, check_startup
 from openchance.settings import Settings
 
 
-def _banner(settings: Settings, host: str, port: int, demo: bool) -> str:
+def _banner(settings: Settings, host: str, port: int, demo: bool,
+            warnings: list[str] | None = None) -> str:
     lines = [f"OpenChance is up at http://{host}:{port}  (health: http://{host}:{port}/healthz)"]
     embedded = settings.embedded_parts
     if embedded:
         lines.append("Embedded in this process: " + "; ".join(embedded) + ".")
-    if not settings.mongodb_url:
-        lines.append("Embedded data lives in memory and is lost when this process exits.")
+    if not settings.mongodb_url and settings.openchance_data_dir:
+        from pathlib import Path
+
+        lines.append(f"Embedded data is kept in {Path(settings.openchance_data_dir).resolve()} "
+                     "(OPENCHANCE_DATA_DIR); it survives restarts and crashes.")
+    elif not settings.mongodb_url:
+        lines.append("Embedded data lives in memory and is lost when this process exits "
+                     "(set OPENCHANCE_DATA_DIR to keep it).")
+    lines.extend(warnings or [])
     if demo:
         from domain.demo import DEMO_PASSWORD, DEMO_USERS
 
@@ -26,10 +35,6 @@ def _banner(settings: Settings, host: str, port: int, demo: bool) -> str:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from aiohttp import web
-
-    from openchance.serve import create_app
-
     settings = Settings()
     from domain.services.escrow_guard import ephemeral_money_refusal
 
@@ -45,6 +50,14 @@ def _serve(args: argparse.Namespace) -> int:
         host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
         settings = settings.model_copy(
             update={"openchance_public_url": f"http://{host}:{args.port}"})
+    if args.ephemeral:
+        settings = settings.model_copy(update={"openchance_data_dir": None})
+    warnings = check_startup(settings, "serve", private_store=args.private_store)
+    # Imported after the checks: a wrong URL is reported before seconds of imports.
+    from aiohttp import web
+
+    from openchance.serve import create_app
+
     try:
         import uvloop
 
@@ -52,7 +65,7 @@ def _serve(args: argparse.Namespace) -> int:
     except ImportError:  # pragma: no cover - uvloop is optional on unusual platforms
         pass
     app = create_app(settings, demo=args.demo)
-    banner = _banner(settings, args.host, args.port, args.demo)
+    banner = _banner(settings, args.host, args.port, args.demo, warnings)
     web.run_app(app, host=args.host, port=args.port, print=lambda _: print(banner, flush=True),
                 access_log=None)
     return 0
@@ -63,6 +76,7 @@ async def _seed() -> int:
     from openchance.runtime import runtime
 
     settings = Settings()
+    check_startup(settings, "seed")
     if not settings.mongodb_url:
         print("seed writes into the MongoDB that MONGODB_URL names; it is unset.\n"
               "For the embedded store use: openchance serve --demo", file=sys.stderr)
@@ -79,15 +93,19 @@ def _worker(args: argparse.Namespace) -> int:
     if args.list or args.dead or args.retry:
         return asyncio.run(inspect_queues(Settings(), show_dead=args.dead, retry=args.retry,
                                           group=args.group))
-    return asyncio.run(run_worker(Settings()))
+    settings = Settings()
+    check_startup(settings, "worker")
+    return asyncio.run(run_worker(settings))
 
 
 def _bot(args: argparse.Namespace) -> int:
     if args.platform == "telegram":
+        check_startup(Settings(), "bot")
         from bots.telegram.polling import run_polling
 
         return asyncio.run(run_polling(Settings()))
     if args.platform == "discord":
+        check_startup(Settings(), "bot")
         from bots.discord.gateway import run_gateway
 
         return asyncio.run(run_gateway(Settings()))
@@ -106,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--allow-ephemeral-money", action="store_true",
                        help="run real Stripe payments on the in-memory store (records are lost "
                             "on exit)")
+    serve.add_argument("--ephemeral", action="store_true",
+                       help="keep the embedded store in memory only, even if "
+                            "OPENCHANCE_DATA_DIR is set")
+    serve.add_argument(PRIVATE_STORE_FLAG, dest="private_store", action="store_true",
+                       help="start on the embedded store although REDIS_URL is set")
     serve.set_defaults(run=_serve)
     worker = commands.add_parser("worker", help="run background jobs")
     shown = worker.add_mutually_exclusive_group()
@@ -133,7 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     args = build_parser().parse_args(argv)
-    return int(args.run(args) or 0)
+    try:
+        return int(args.run(args) or 0)
+    except StartupProblem as problem:
+        print(f"openchance: {problem}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

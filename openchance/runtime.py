@@ -110,7 +110,9 @@ class Runtime:
     async def start(self, storage: Any = None) -> None:
         if storage is None:
             storage = await open_storage(self.settings.mongodb_url,
-                                         self.settings.mongodb_database)
+                                         self.settings.mongodb_database,
+                                         data_dir=self.settings.openchance_data_dir,
+                                         fsync=self.settings.openchance_fsync)
             self._owns_storage = True
         self.storage = storage
         groups = {(EVENTS, g) for g in platform_groups(self.settings)}

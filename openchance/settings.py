@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     # Unset: mails are kept in the store and shown at /outbox (embedded).
     smtp_url: str | None = None
     require_moderator_2fa: bool = False
+    # Embedded store only: where its data lives (unset: in memory, lost on exit), and when the
+    # journal reaches the disk (domain/adapters/memory_journal.py explains the policies).
+    openchance_data_dir: str | None = None
+    openchance_fsync: Literal["always", "interval", "never"] = "interval"
 
     # "cheapest" only for test runs: it makes hashing free, and verifying any hash still works.
     password_hash_profile: Literal["default", "cheapest"] = "default"
@@ -50,7 +54,8 @@ class Settings(BaseSettings):
         """Names of the services that run in-process because no URL or key was given."""
         parts = []
         if not self.mongodb_url:
-            parts.append("MongoDB (in-memory emulation)")
+            parts.append("MongoDB (in-memory emulation" + (
+                f", kept in {self.openchance_data_dir})" if self.openchance_data_dir else ")"))
         if not self.redis_url:
             parts.append("Socket.IO fan-out, presence and rate limits (in-process)")
         if not self.stripe_secret_key:

@@ -16,7 +16,11 @@ from aiohttp import web
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 WEB_DIST = web.AppKey("web_dist", Path)
-DEFAULT_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
+# Installed from a wheel, the client sits in the package (setup.py puts it there); in a source
+# checkout (and an editable install) it is web/dist.
+PACKAGED_DIST = Path(__file__).resolve().parent / "web_dist"
+CHECKOUT_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
+DEFAULT_DIST = PACKAGED_DIST if (PACKAGED_DIST / "index.html").is_file() else CHECKOUT_DIST
 # Paths the server owns: a miss there is a real 404, never the web client.
 SERVER_PREFIXES = ("/api/", "/socket.io/", "/webhooks/", "/slack/", "/healthz")
 # Hashed file names: a changed file gets a new name, so these can be cached for good.

@@ -27,10 +27,19 @@ class PrivateRedis:
         binary = redis_server_binary()
         if binary is None:
             raise RuntimeError("redis-server is not installed (scripts/setup --test installs it)")
+        self.binary = binary
         self.port = port or free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
+        self._start()
+
+    def restart(self) -> None:
+        """Stop and start again on the same port (with nothing kept: no persistence)."""
+        self.stop()
+        self._start()
+
+    def _start(self) -> None:
         self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:

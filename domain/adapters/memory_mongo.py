@@ -102,7 +102,7 @@ class MemoryCollection:
         return BulkWriteResult(result.bulk_api_result, True)
 
     async def create_indexes(self, indexes: list[Any], **kwargs: Any) -> list[str]:
-        return [self._sync.create_index(i.document["key"].items(), **_index_options(i))
+        return [self._sync.create_index(list(i.document["key"].items()), **_index_options(i))
                 for i in indexes]
 
     async def create_index(self, keys: Any, **kwargs: Any) -> str:
@@ -123,6 +123,8 @@ def _index_options(index: Any) -> dict[str, Any]:
 
 
 class MemoryDatabase:
+    collection_class: type[MemoryCollection] = MemoryCollection  # the durable store's records
+
     def __init__(self, client: MemoryMongoClient, database: mongomock.Database) -> None:
         self.client = client
         self._sync = database
@@ -134,7 +136,7 @@ class MemoryDatabase:
 
     def get_collection(self, name: str, **_: Any) -> MemoryCollection:
         if name not in self._collections:
-            self._collections[name] = MemoryCollection(self, indexed(self._sync, name))
+            self._collections[name] = self.collection_class(self, indexed(self._sync, name))
         return self._collections[name]
 
     async def command(self, command: Any, **_: Any) -> dict[str, Any]:
@@ -160,6 +162,8 @@ class MemoryDatabase:
 class MemoryMongoClient:
     """Stands in for ``pymongo.AsyncMongoClient`` in embedded mode and in tests."""
 
+    database_class: type[MemoryDatabase] = MemoryDatabase
+
     def __init__(self) -> None:
         self._sync = mongomock.MongoClient()
         self._databases: dict[str, MemoryDatabase] = {}
@@ -169,7 +173,7 @@ class MemoryMongoClient:
 
     def get_database(self, name: str, **_: Any) -> MemoryDatabase:
         if name not in self._databases:
-            self._databases[name] = MemoryDatabase(self, self._sync[name])
+            self._databases[name] = self.database_class(self, self._sync[name])
         return self._databases[name]
 
     async def drop_database(self, name: str) -> None:
