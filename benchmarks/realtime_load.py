@@ -6,6 +6,8 @@ broadcast  N clients (N users) watch one challenge; a trigger asks the server fo
 latency    100 sockets in one room at a fixed rate (10k deliveries/s for 100 msg/s); latency
            = receipt time - send time (one clock), through message:send (persisted) or
            through the domain push path (challenge:updated to 100 watchers).
+idle       N authenticated sockets that do nothing; memory = growth of the server's resident
+           set per socket once they are all connected (and a watch each, as a web tab does).
 pairs      P two-person conversations, both members connected and joined; every sender sends
            in a closed loop; messages/s = messages acked (persisted) and delivered to the
            other member per second.
@@ -185,9 +187,48 @@ async def pairs(port: int, conversations: int, seconds: float = 5.0) -> dict[str
             "server_cpu_s": round(cpu, 2), "lost_connections": lost}
 
 
+def server_rss() -> int:
+    """The server's resident set in bytes."""
+    for line in Path(f"/proc/{SERVER_PID}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def raise_file_limit() -> None:
+    """Thousands of sockets need thousands of descriptors (root may raise the hard limit)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    for wanted in (200_000, hard):
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, wanted), max(hard, wanted)))
+            return
+        except (ValueError, OSError):
+            continue
+
+
+async def idle(port: int, clients: int) -> dict[str, float]:
+    # A few sockets first, so one-off costs (first handshake, caches) are not counted.
+    warm = await open_many(HOST, port, [token_of(2 + i) for i in range(2)])
+    await asyncio.sleep(1.0)
+    before = server_rss()
+    sockets = await open_many(HOST, port, [token_of(2 + i) for i in range(clients)],
+                              concurrency=128)
+    await asyncio.gather(*(s.call("challenge:watch", {"challenge_id": WATCHED_CHALLENGE})
+                           for s in sockets))
+    await asyncio.sleep(2.0)  # let the handshakes' garbage go
+    after = server_rss()
+    for s in (*sockets, *warm):
+        s.close()
+    return {"clients": clients, "rss_before_mb": round(before / 2**20, 1),
+            "rss_after_mb": round(after / 2**20, 1),
+            "kb_per_socket": round((after - before) / clients / 1024, 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("scenario", choices=["broadcast", "latency", "pairs"])
+    parser.add_argument("scenario", choices=["broadcast", "latency", "pairs", "idle"])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--clients", type=int, default=500)
     parser.add_argument("--messages", type=int, default=200)
@@ -200,7 +241,10 @@ def main() -> None:
     global SERVER_PID
     SERVER_PID = args.server_pid
     uvloop.install()
-    if args.scenario == "broadcast":
+    raise_file_limit()
+    if args.scenario == "idle":
+        result = asyncio.run(idle(args.port, args.clients))
+    elif args.scenario == "broadcast":
         result = asyncio.run(broadcast(args.port, args.clients, args.messages, args.per_burst))
     elif args.scenario == "latency":
         result = asyncio.run(latency(args.port, args.clients, args.rate, args.seconds,

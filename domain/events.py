@@ -175,6 +175,8 @@ class MessageSent(Event):
     seq: int
     sender_id: str
     participant_ids: tuple[str, ...]
+    # The message as rendered (domain.views.render_message), so subscribers need not read it.
+    message: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from typing import Any
 
 import mongomock
 
+from domain.adapters.memory_index import IndexedCollectionStore
+
 
 class MemoryCursor:
     """Async view over a mongomock cursor (or a list of aggregation results)."""
@@ -78,6 +80,24 @@ class MemoryCursor:
 _MISSING = object()
 
 
+def find_first(collection: Any, filter: Any, projection: Any = None) -> dict[str, Any] | None:
+    """``find_one`` without a mongomock cursor: the first match, copied as the cursor copies
+    a page (Beanie reads a document by id several times per request)."""
+    if filter is None:
+        filter = {}
+    elif not isinstance(filter, Mapping):
+        filter = {"_id": filter}
+    doc = next(iter(collection._iter_documents(filter)), None)
+    if doc is None:
+        return None
+    if projection is None:
+        return _clone(doc)  # type: ignore[no-any-return]
+    fields = _top_level_inclusion(projection)
+    if fields is None:
+        return collection._copy_only_fields(doc, projection, dict)  # type: ignore[no-any-return]
+    return {name: _clone(doc[name]) for name in fields if name in doc}
+
+
 def _clone(value: Any) -> Any:
     """A deep copy of stored BSON-like data: its leaves (str, numbers, datetimes, ObjectIds...)
     are immutable, so only dicts and lists need copying."""
@@ -117,13 +137,15 @@ def _sorted_plainly(cursor: Any, stop: int | None = None) -> list[Mapping[str, A
     sort = list(cursor._sort.items() if isinstance(cursor._sort, dict) else cursor._sort)
     if len({direction for _, direction in sort}) != 1 or any(k.startswith("$") for k, _ in sort):
         return None
-    docs = list(cursor.collection._iter_documents(cursor._spec))
-    keys = [tuple(_plain_value(doc, field) for field, _ in sort) for doc in docs]
-    for position in range(len(sort)):
-        kinds = {_kind(key[position]) for key in keys}
-        if len(kinds) > 1 or None in kinds:
-            return None
     descending = sort[0][1] < 0
+    fields = tuple(field for field, _ in sort)
+    walked = _walk_sorted(cursor, fields, descending, stop)
+    if walked is not None:
+        return walked
+    docs = list(cursor.collection._iter_documents(cursor._spec))
+    keys = _plain_keys(docs, fields)
+    if keys is None:
+        return None
     try:
         if stop is None or stop >= len(docs):
             order = sorted(range(len(docs)), key=keys.__getitem__, reverse=descending)
@@ -133,6 +155,35 @@ def _sorted_plainly(cursor: Any, stop: int | None = None) -> list[Mapping[str, A
     except TypeError:  # e.g. naive and aware datetimes mixed
         return None
     return [docs[i] for i in order]
+
+
+def _plain_keys(docs: list[Mapping[str, Any]], fields: tuple[str, ...]
+                ) -> list[tuple[Any, ...]] | None:
+    """The sort keys of ``docs``, or None unless each key holds one plain kind throughout."""
+    keys = [tuple(_plain_value(doc, field) for field in fields) for doc in docs]
+    for position in range(len(fields)):
+        kinds = {_kind(key[position]) for key in keys}
+        if len(kinds) > 1 or None in kinds:
+            return None
+    return keys
+
+
+def _walk_sorted(cursor: Any, fields: tuple[str, ...], descending: bool, stop: int | None
+                 ) -> list[Mapping[str, Any]] | None:
+    """A first page by walking the whole collection in its cached sort order, matching as it
+    goes; None where that would not pay (no page limit, or an index already narrows the
+    candidates to a small part of the collection)."""
+    collection = cursor.collection
+    store = collection._store
+    if stop is None or not isinstance(store, IndexedCollectionStore):
+        return None
+    narrowed = store.candidates(cursor._spec)
+    if narrowed is not None and len(narrowed) * 4 < len(store._documents):
+        return None
+    order = store.sorted_documents(fields, descending, lambda docs: _plain_keys(docs, fields))
+    if order is None:
+        return None
+    return list(itertools.islice(collection.iter_in_order(order, cursor._spec), stop))
 
 
 def _kind(value: Any) -> str | None:

@@ -20,6 +20,8 @@ from bson import ObjectId
 from mongomock.filtering import filter_applies
 from mongomock.store import CollectionStore
 
+from domain.adapters.memory_filter import Matcher, compile_filter
+
 Fields = tuple[str, ...]
 _UNSET = object()
 
@@ -57,6 +59,9 @@ class IndexedCollectionStore(CollectionStore):
         self._entries: dict[Any, list[tuple[Fields, list[tuple[Any, ...]] | None]]] = {}
         self._position: dict[Any, int] = {}
         self._next_position = 0
+        # Bumped by every change, so cached sort orders know when they are stale.
+        self.version = 0
+        self._orders: dict[tuple[tuple[str, ...], bool], tuple[int, list[Any] | None]] = {}
 
     # --- keeping the maps current -------------------------------------------------------
     def _field_sets(self) -> list[Fields]:
@@ -95,12 +100,14 @@ class IndexedCollectionStore(CollectionStore):
 
     def reindex(self, doc_id: Any) -> None:
         """Refresh one document's entries (mongomock updates documents in place)."""
+        self.version += 1
         self._unlink(doc_id)
         doc = self._documents.get(doc_id)
         if doc is not None:
             self._link(doc_id, doc)
 
     def _rebuild(self) -> None:
+        self.version += 1
         self._maps = {fields: {} for fields in self._field_sets()}
         self._unindexed = {fields: set() for fields in self._maps}
         self._entries = {}
@@ -115,6 +122,7 @@ class IndexedCollectionStore(CollectionStore):
         self.reindex(key)
 
     def __delitem__(self, key: Any) -> None:
+        self.version += 1
         super().__delitem__(key)
         self._unlink(key)
         self._position.pop(key, None)
@@ -153,6 +161,46 @@ class IndexedCollectionStore(CollectionStore):
         found.sort(key=lambda pair: self._position[pair[0]])
         return [(self._documents[i], sure) for i, sure in found]
 
+    def sorted_documents(self, fields: tuple[str, ...], descending: bool,
+                         key_of: Any) -> list[Any] | None:
+        """Every document in the order of ``key_of`` (one plain kind per key, checked by the
+        caller's ``key_of`` returning None otherwise), cached until the next change: a
+        listing then walks the order and stops at a page, as MongoDB walks an index."""
+        cached = self._orders.get((fields, descending))
+        if cached is not None and cached[0] == self.version:
+            return cached[1]
+        docs = list(self._documents.values())
+        keys = key_of(docs)
+        order = None
+        if keys is not None:
+            try:
+                ranked = sorted(range(len(docs)), key=keys.__getitem__, reverse=descending)
+                order = [docs[i] for i in ranked]
+            except TypeError:  # e.g. naive and aware datetimes mixed
+                order = None
+        self._orders[(fields, descending)] = (self.version, order)
+        return order
+
+    def unique_verdict(self, doc: Mapping[str, Any], index: Mapping[str, Any]) -> bool | None:
+        """Whether ``doc`` (stored and linked already) is alone with its key in a unique index:
+        True, False (a duplicate), or None when the maps cannot tell (sparse or partial
+        indexes, keys the maps do not hold)."""
+        if index.get("sparse") or index.get("partialFilterExpression") is not None:
+            return None
+        fields = tuple(name for name, _ in index["key"])
+        if fields not in self._maps:
+            return None
+        keys = _keys(doc, fields)
+        if keys is None or len(keys) != 1:
+            return None
+        others = self._maps[fields].get(keys[0], set()) - {doc["_id"]}
+        if others:
+            return False
+        condition = dict(zip(fields, keys[0], strict=True))
+        # Stored values the maps could not hold (a float 1.0 equals the int 1, say).
+        return not any(filter_applies(condition, self._documents[i])
+                       for i in self._unindexed[fields] if i != doc["_id"])
+
 
 def _equalities(filter: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
     """Top-level ``field == plain value`` conditions (also inside a top-level $and), and
@@ -182,17 +230,43 @@ class IndexedCollection(mongomock.Collection):
 
     def _iter_documents(self, filter: Any) -> Iterator[Any]:
         store = self._store
-        found = store.candidates(filter) if isinstance(store, IndexedCollectionStore) else None
-        if found is None:
+        if not isinstance(store, IndexedCollectionStore):
             return super()._iter_documents(filter)
-        return (doc for doc, sure in found if sure or filter_applies(filter, doc))
+        matcher = compile_filter(filter) if filter else None
+        found = store.candidates(filter)
+        if found is None:
+            if matcher is None:
+                return super()._iter_documents(filter)
+            found = [(doc, False) for doc in store._documents.values()]
+        if matcher is None:
+            return (doc for doc, sure in found if sure or filter_applies(filter, doc))
+        return (doc for doc, sure in found if sure or _decide(matcher, filter, doc))
+
+    def iter_in_order(self, docs: list[Any], filter: Any) -> Iterator[Any]:
+        """The documents of ``docs`` (this collection's, in some order) that match ``filter``."""
+        matcher = compile_filter(filter) if filter else None
+        if matcher is None:
+            return (doc for doc in docs if filter_applies(filter, doc))
+        return (doc for doc in docs if _decide(matcher, filter, doc))
 
     def _ensure_uniques(self, new_data: Any) -> None:
-        # Called after every in-place change of a document: refresh its entries before the
-        # unique check looks them up.
-        if isinstance(self._store, IndexedCollectionStore):
-            self._store.reindex(new_data["_id"])
-        super()._ensure_uniques(new_data)
+        # Called after every insert and in-place change of a document: refresh its entries,
+        # then answer each unique index from the maps where they can tell.
+        store = self._store
+        if not isinstance(store, IndexedCollectionStore):
+            return super()._ensure_uniques(new_data)
+        store.reindex(new_data["_id"])
+        verdicts = [store.unique_verdict(new_data, index) for index in store.indexes.values()
+                    if index.get("unique")]
+        if False in verdicts:
+            raise mongomock.DuplicateKeyError("E11000 Duplicate Key Error", 11000)
+        if None in verdicts:
+            super()._ensure_uniques(new_data)
+
+
+def _decide(matcher: Matcher, filter: Any, doc: Mapping[str, Any]) -> bool:
+    verdict = matcher(doc)
+    return filter_applies(filter, doc) if verdict is None else verdict
 
 
 def indexed(database: mongomock.Database, name: str) -> mongomock.Collection:

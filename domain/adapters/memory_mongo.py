@@ -16,7 +16,7 @@ import mongomock
 from pymongo import ReturnDocument
 from pymongo.results import BulkWriteResult
 
-from domain.adapters.memory_cursor import MemoryCursor
+from domain.adapters.memory_cursor import MemoryCursor, find_first
 from domain.adapters.memory_index import indexed
 
 _SERVER_VERSION = "7.0.0"
@@ -47,7 +47,10 @@ class MemoryCollection:
         return MemoryCursor(cursor)
 
     async def find_one(self, filter: Any = None, *args: Any, **kwargs: Any) -> Any:
-        return self._sync.find_one(filter, *args, **_drop_session(kwargs))
+        kwargs = _drop_session(kwargs)
+        if not args and set(kwargs) <= {"projection"}:
+            return find_first(self._sync, filter, kwargs.get("projection"))
+        return self._sync.find_one(filter, *args, **kwargs)
 
     async def aggregate(self, pipeline: list[Any], **kwargs: Any) -> MemoryCursor:
         kwargs = _drop_session(kwargs)

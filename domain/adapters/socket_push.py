@@ -63,9 +63,12 @@ class SocketPushes:
         self.closed = False
 
     async def message_sent(self, event: MessageSent) -> None:
-        message = await Message.get(event.message_id)
-        if message is not None and not self.closed:
-            await self.emit("message:new", {"message": render_message(message)},
+        rendered = event.message
+        if rendered is None:  # an event from a sender that did not carry the message
+            message = await Message.get(event.message_id)
+            rendered = render_message(message) if message is not None else None
+        if rendered is not None and not self.closed:
+            await self.emit("message:new", {"message": rendered},
                             conversation_room(event.conversation_id))
 
     async def notification_created(self, event: NotificationCreated) -> None:

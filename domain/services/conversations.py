@@ -17,6 +17,7 @@ from domain.models.common import utcnow
 from domain.models.users import User
 from domain.services.common import get_or_404, load_actor, parse, update_where
 from domain.services.inputs import MessageInput
+from domain.views import render_message
 
 MAX_HISTORY_PAGE = 500
 _MAX_SEQ_ATTEMPTS = 1000
@@ -102,26 +103,26 @@ async def history(actor_id: str, conversation_id: Any, after_seq: Any = 0,
 
 
 async def send_message(deps: Deps, actor_id: str, data: Mapping[str, Any]) -> Message:
+    """Store the message at the conversation's next seq and announce it. The reads are the
+    actor and the conversation; resending a ``client_id`` is caught by its unique index, and
+    the event carries the message, so nobody reads it back."""
     form = parse(MessageInput, data)
     conversation = await member_conversation(actor_id, form.conversation_id)
-    existing = await Message.find_one({"conversation_id": conversation.id,
-                                       "client_id": form.client_id})
-    if existing is not None:
-        return existing
     message, created = await _insert_next(conversation, actor_id, form)
     if created:
         await deps.bus.publish(MessageSent(
             message_id=message.id, conversation_id=conversation.id, seq=message.seq,
-            sender_id=actor_id, participant_ids=tuple(conversation.participant_ids)))
+            sender_id=actor_id, participant_ids=tuple(conversation.participant_ids),
+            message=render_message(message)))
     return message
 
 
 async def _insert_next(conversation: Conversation, sender_id: str,
                        form: MessageInput) -> tuple[Message, bool]:
     """Insert at the lowest free seq. Seqs 1..last_seq are always taken, so starting there and
-    stepping past taken ones keeps the sequence gap-free without a counter to roll back."""
-    fresh = await Conversation.get(conversation.id)
-    seq = (fresh.last_seq if fresh else conversation.last_seq) + 1
+    stepping past taken ones keeps the sequence gap-free without a counter to roll back. The
+    conversation was read just now; if another sender got in since, the seq index says so."""
+    seq = conversation.last_seq + 1
     for _ in range(_MAX_SEQ_ATTEMPTS):
         message = Message(conversation_id=conversation.id, seq=seq, sender_id=sender_id,
                           body=form.body, client_id=form.client_id)
@@ -134,8 +135,9 @@ async def _insert_next(conversation: Conversation, sender_id: str,
                 return same_client, False
             seq += 1
             continue
-        await update_where(Conversation, {"_id": conversation.id},
-                           {"$max": {"last_seq": seq}, "$set": {"updated_at": utcnow()}})
+        # No document back: nothing here needs the updated conversation.
+        await Conversation.find_one({"_id": conversation.id}).update(
+            {"$max": {"last_seq": seq}, "$set": {"updated_at": utcnow()}})
         return message, True
     raise Conflict("the conversation is too busy; send again")
 
