@@ -83,7 +83,8 @@ class SocketEvents:
         self._tokens: dict[str, tuple[str, int]] = {}
         self._connect_buckets: dict[str, TokenBucket] = {}  # token fingerprint -> its budget
         # One sender at a time per conversation on this node, so message:new leaves in seq order.
-        self._send_locks: dict[str, asyncio.Lock] = {}
+        # The lock and how many senders hold or await it (dropped with the last one).
+        self._send_locks: dict[str, tuple[asyncio.Lock, int]] = {}
         sio.on("connect", self.connect)
         sio.on("disconnect", self.disconnect)
         sio.on("*", self.unknown_event)
@@ -307,13 +308,17 @@ class SocketEvents:
     async def message_send(self, session: Session, sid: str, payload: dict[str, Any]) -> Ack:
         key = payload.get("conversation_id")
         lock_key = key if isinstance(key, str) and 0 < len(key) <= 64 else ""
-        lock = self._send_locks.setdefault(lock_key, asyncio.Lock())
+        lock, users = self._send_locks.get(lock_key) or (asyncio.Lock(), 0)
+        self._send_locks[lock_key] = (lock, users + 1)
         try:
             async with lock:
                 message = await conversations.send_message(self.deps, session.user_id, payload)
         finally:
-            if not lock.locked() and not getattr(lock, "_waiters", None):
-                self._send_locks.pop(lock_key, None)
+            lock, users = self._send_locks[lock_key]
+            if users == 1:  # the last sender holding or awaiting it
+                del self._send_locks[lock_key]
+            else:
+                self._send_locks[lock_key] = (lock, users - 1)
         return {"message": render_message(message)}
 
     async def typing(self, session: Session, sid: str, payload: dict[str, Any]) -> None:

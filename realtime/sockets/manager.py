@@ -11,6 +11,7 @@ import socketio
 from engineio import packet as eio_packet
 from socketio import packet as sio_packet
 
+from realtime.sockets.options import SocketOptions
 from realtime.sockets.transport import DirectWebSocket, text_frame
 
 # When busy, the next flush waits as long as the last one took (within these bounds): the
@@ -34,6 +35,8 @@ class DirectEmitManager(socketio.AsyncManager):
         self._flush_handle: asyncio.Handle | None = None
         self._last_flush_end = 0.0
         self._flush_gap = FLUSH_GAP_MIN
+        self.options = SocketOptions()  # the server's own, set by build_server
+        self.slow_disconnects = 0
 
     async def emit(self, event: str, data: Any, namespace: str | None = None,
                    room: Any = None, skip_sid: Any = None, callback: Any = None,
@@ -59,19 +62,30 @@ class DirectEmitManager(socketio.AsyncManager):
             if sid in skip:
                 continue
             ws = sockets.get(eio_sid)
-            if ws is not None and ws.can_write_now():
+            if ws is None:
+                queued.append(eio_sid)  # not (or not yet) on a WebSocket: Engine.IO's path
+            elif ws.can_write_now():
                 if not ws.corked:
                     dirty.append(ws)
                 ws.corked.append(frame)
                 self.direct_writes += 1
+            elif self._too_slow(ws):
+                self.slow_disconnects += 1
+                ws.drop()
             else:
                 queued.append(eio_sid)
         if dirty and self._flush_handle is None:
             self._schedule_flush()
         self.queued_writes += len(queued)
+        eio = self.server.eio
         for eio_sid in queued:
             # The shared packet caches its encoding, so this is a queue put, not a re-encode.
-            await self.server._send_eio_packet(eio_sid, eio_pkt)
+            await eio.send_packet(eio_sid, eio_pkt)
+
+    def _too_slow(self, ws: DirectWebSocket) -> bool:
+        unsent, queued = ws.backlog()
+        return (unsent > self.options.slow_consumer_bytes
+                or queued > self.options.slow_consumer_packets)
 
     def _schedule_flush(self) -> None:
         # Right away when idle; when busy, one flush gap after the last flush ended, so the

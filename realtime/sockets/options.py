@@ -35,6 +35,12 @@ class SocketOptions:
     max_bad_packets: int = 5
     # How often sockets re-check their token (catches a kick lost while Redis was down).
     revalidate_every: float = 10.0
+    # Slow consumers (see realtime/sockets/transport.py): a socket with more unsent bytes than
+    # this, or more packets waiting in its queue, is disconnected at its next delivery; its
+    # client reconnects and replays what it missed. About 1,700 chat messages or 30 seconds
+    # of a busy room's pushes.
+    slow_consumer_bytes: int = 1024 * 1024
+    slow_consumer_packets: int = 1000
 
 
 class TokenBucket:

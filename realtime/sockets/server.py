@@ -21,7 +21,7 @@ from realtime.sockets.kicks import SessionGuard
 from realtime.sockets.live import LiveState
 from realtime.sockets.manager import DirectEmitManager, DirectEmitRedisManager
 from realtime.sockets.options import SocketOptions
-from realtime.sockets.transport import OrjsonCodec, websocket_driver
+from realtime.sockets.transport import OrjsonCodec, install_direct_websocket
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +56,9 @@ def build_server(redis_url: str | None, options: SocketOptions) -> tuple[
         cors_allowed_origins="*", max_http_buffer_size=options.max_frame_bytes,
         # In order per socket: a client's messages are handled (and seq'd) in the order sent.
         async_handlers=False, logger=False, engineio_logger=False)
-    # Our WebSocket wrapper (uncompressed, registered for direct frame writes); a copy of the
-    # driver table so other servers in the process keep theirs.
-    sio.eio._async = {**sio.eio._async, "websocket": websocket_driver(manager.direct_sockets)}
+    # Our WebSocket wrapper (uncompressed, registered for direct frame writes).
+    install_direct_websocket(sio, manager.direct_sockets)
+    manager.options = options
     return sio, manager
 
 

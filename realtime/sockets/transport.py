@@ -12,6 +12,21 @@ goes through Engine.IO's queue as usual.
 Frames are corked per socket and written with one call per flush: a loopback or network write
 is a system call costing several microseconds, far more than the Python around it, so when
 broadcasts come fast several share one write.
+
+Slow consumers: a socket whose unsent bytes pass ``SocketOptions.slow_consumer_bytes`` (kernel
+buffers full, then our transport buffer) or whose Engine.IO queue passes
+``slow_consumer_packets`` is disconnected at its next delivery instead of buffering without
+bound. Its client reconnects and asks for what it missed (``conversation:join`` with
+``after_seq``); typing and presence are ephemeral anyway. Nobody else waits for it: a
+broadcast never awaits a recipient.
+
+This is the one module that touches details python-engineio does not publish (the websocket
+driver slot ``AsyncServer._async['websocket']``, the Engine.IO socket's ``queue``,
+``upgraded``/``closing`` flags and its handler's ``__self__``) and asyncio's ``Queue._getters``.
+python-engineio is pinned exactly in pyproject.toml, and
+tests/realtime/conformance/test_official_client.py runs the official JavaScript client through
+this path: an upgrade that changes any of it fails the test command. Each detail degrades to
+Engine.IO's own queue (slower, never wrong) when it is missing.
 """
 
 from __future__ import annotations
@@ -60,7 +75,7 @@ def _writer_parked(queue: asyncio.Queue[Any]) -> bool:
     once, and the writer only waits again after writing everything it took, so an empty queue
     with a pending getter means nothing queued for this socket is still unwritten.
     """
-    getters = getattr(queue, "_getters", None)
+    getters = getattr(queue, "_getters", None)  # asyncio private; absent means "not sure"
     return bool(queue.empty() and getters and any(not g.done() for g in getters))
 
 
@@ -124,6 +139,20 @@ class DirectWebSocket:
                     or transport.get_write_buffer_size() > WRITE_BUFFER_LIMIT
                     or not _writer_parked(sock.queue))
 
+    def backlog(self) -> tuple[int, int]:
+        """Unsent bytes in our transport buffer, and packets waiting in Engine.IO's queue."""
+        sock, transport = self.eio_socket, self._transport
+        unsent = transport.get_write_buffer_size() if transport is not None else 0
+        queued = sock.queue.qsize() if sock is not None else 0
+        return unsent + sum(map(len, self.corked)), queued
+
+    def drop(self) -> None:
+        """Disconnect a consumer too slow to keep up: abort the connection at once (a close
+        frame would wait behind everything unsent). Engine.IO then sees the socket go."""
+        self.corked.clear()
+        if self._transport is not None:
+            self._transport.abort()
+
     def flush_corked(self) -> None:
         corked, transport = self.corked, self._transport
         if not corked:
@@ -137,3 +166,9 @@ class DirectWebSocket:
 def websocket_driver(registry: dict[str, DirectWebSocket]) -> type[DirectWebSocket]:
     """A DirectWebSocket class bound to one server's registry (eio sid -> socket)."""
     return type("BoundDirectWebSocket", (DirectWebSocket,), {"registry": registry})
+
+
+def install_direct_websocket(sio: Any, registry: dict[str, DirectWebSocket]) -> None:
+    """Make ``sio``'s Engine.IO server open WebSockets as DirectWebSocket (registered in
+    ``registry``). A copy of the driver table, so other servers in the process keep theirs."""
+    sio.eio._async = {**sio.eio._async, "websocket": websocket_driver(registry)}
