@@ -60,6 +60,9 @@ def _node_server(port: int) -> list[str]:
     return [node, str(NODE_DIR / "server.js"), str(port)]
 
 
+CODE = ROOT  # whose application "ours" runs: --code points it at another checkout
+
+
 def _start(kind: str, users: int) -> tuple[subprocess.Popen[bytes], int]:
     port = _free_port()
     from realtime_server import CHALLENGE_PAYLOAD
@@ -69,7 +72,7 @@ def _start(kind: str, users: int) -> tuple[subprocess.Popen[bytes], int]:
         "--users", str(users)]
     server = subprocess.Popen(
         ["taskset", "-c", "0", *command], cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT),
+        env={**os.environ, "PYTHONPATH": f"{CODE}{os.pathsep}{ROOT}",
              "BENCH_CHALLENGE": json.dumps(CHALLENGE_PAYLOAD)})
     deadline = time.monotonic() + 300  # seeding thousands of users in the embedded store
     while time.monotonic() < deadline:
@@ -196,7 +199,11 @@ def main() -> None:
                         help="servers to run (repeatable); all three by default")
     parser.add_argument("--rows", help="comma-separated row numbers (1-based) to run")
     parser.add_argument("--memory-sockets", type=int, default=20_000)
+    parser.add_argument("--code", type=Path, default=ROOT,
+                        help="a checkout whose application 'ours' runs (before/after figures)")
     options = parser.parse_args()
+    global CODE
+    CODE = options.code.resolve()
     table_rows = rows(options.quick, options.memory_sockets)
     if options.rows:
         table_rows = [table_rows[int(n) - 1] for n in options.rows.split(",")]

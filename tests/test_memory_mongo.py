@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from pymongo import IndexModel, ReturnDocument
 from pymongo.errors import DuplicateKeyError
@@ -21,6 +23,21 @@ async def test_insert_find_and_cursor(collection) -> None:
     assert await collection.count_documents({"n": 0}) == 4
     assert (await collection.find_one({"_id": 5}))["n"] == 2
     assert await collection.find({}).skip(8).to_list() == [{"_id": 8, "n": 2}, {"_id": 9, "n": 0}]
+
+
+async def test_find_one_answers_like_find(collection) -> None:
+    # find_one skips mongomock's cursor; it must still compare aware datetimes with the
+    # stored (naive UTC) ones, project, and copy.
+    at = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    await collection.insert_many([{"_id": i, "at": at + timedelta(hours=i), "tags": ["x"]}
+                                  for i in range(3)])
+    found = await collection.find_one({"at": {"$gt": at}})
+    assert found["_id"] == 1
+    assert await collection.find_one({"at": {"$gt": at + timedelta(days=1)}}) is None
+    assert await collection.find_one({"_id": 2}, projection={"tags": 1}) == {"_id": 2,
+                                                                            "tags": ["x"]}
+    found["tags"].append("changed")
+    assert (await collection.find_one({"_id": 1}))["tags"] == ["x"]
 
 
 async def test_find_one_and_update_is_conditional(collection) -> None:

@@ -87,6 +87,8 @@ def find_first(collection: Any, filter: Any, projection: Any = None) -> dict[str
         filter = {}
     elif not isinstance(filter, Mapping):
         filter = {"_id": filter}
+    # As mongomock's cursor does: stored datetimes are naive UTC, so filters' must be too.
+    filter = mongomock.helpers.patch_datetime_awareness_in_document(filter)
     doc = next(iter(collection._iter_documents(filter)), None)
     if doc is None:
         return None
