@@ -190,6 +190,16 @@ HTTP: dict[str, Row] = {
     "POST /me/payouts/onboard": Row(lambda w: "/me/payouts/onboard", SIGNED_IN),
     "GET /me/payouts": Row(lambda w: "/me/payouts", SIGNED_IN),
     "GET /me/payments": Row(lambda w: "/me/payments", SIGNED_IN),
+    # Search and matching (issue 14).
+    "GET /search/suggest": Row(lambda w: "/search/suggest?q=imp", ANYONE),
+    "GET /challenges/{id}/matches": Row(lambda w: f"/challenges/{w.open_c}/matches",
+                                        only("owner", "moderator")),
+    "GET /me/matches": Row(lambda w: "/me/matches", SIGNED_IN),
+    "PUT /me/match-alerts": Row(lambda w: "/me/match-alerts", SIGNED_IN,
+                                lambda w: {"enabled": True}),
+    "POST /challenges/suggest-metadata": Row(lambda w: "/challenges/suggest-metadata", SIGNED_IN,
+                                             lambda w: {"title": "Fix my parser",
+                                                        "description": "A Rust parser."}),
     "GET /mod/reconciliation": Row(lambda w: "/mod/reconciliation", only("moderator")),
     # Accounts (issue 15). Admin routes: none of these roles is an admin. Mailed links are
     # their own capability: a made-up one is unknown to everyone.
