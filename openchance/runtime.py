@@ -92,10 +92,6 @@ class Runtime:
     def consume_events(self, group: str, handle: EventHandler) -> Consumer:
         return self.consume(EVENTS, group, event_handler(handle))
 
-    def on_start(self, starter: Callable[[], Awaitable[None]]) -> None:
-        """Something of a role's own to start with the process (after storage is open)."""
-        self._starters.append(starter)
-
     def background(self, job: Callable[[], Coroutine[Any, Any, None]], name: str) -> None:
         """A task that lives as long as the process (started with it, cancelled at stop)."""
         if self.started:
