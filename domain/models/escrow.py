@@ -43,6 +43,9 @@ class LedgerKind(StrEnum):
     # held by the platform until it is returned, which happens automatically.
     UNEXPECTED = "unexpected"
     RETURNED = "returned"
+    # A dashboard refund beyond what the escrow still held: it came out of the platform's
+    # fees (already kept from releases), so it lowers what the platform earned, not ``held``.
+    FEE_REFUND = "fee_refund"
 
 
 class DecisionKind(StrEnum):

@@ -64,7 +64,9 @@ async def record_external_refund(deps: Deps, escrow_id: str, *, charge_ref: str,
                                  amount_refunded: int) -> Escrow:
     """The charge shows ``amount_refunded`` in total; what we did not ask for is external.
     Our own refunds count from the moment they were recorded (before the provider was
-    called), so a webhook racing our own refund call is never mistaken for an external one."""
+    called), so a webhook racing our own refund call is never mistaken for an external one.
+    Whatever exceeds what the escrow held came out of the platform's fees: written as a fee
+    refund, so the ledger still equals what the provider holds."""
     ours = sum(op.amount for op in await PaymentOperation.find(
         {"escrow_id": escrow_id, "kind": LedgerKind.REFUND,
          "purpose": OperationPurpose.DECISION,
@@ -72,15 +74,20 @@ async def record_external_refund(deps: Deps, escrow_id: str, *, charge_ref: str,
 
     def change(escrow: Escrow) -> dict[str, Any] | None:
         seen = sum(e.amount for e in escrow.ledger if ":external-refund:" in e.idempotency_key)
-        amount = min(amount_refunded - ours - seen, escrow.held)
+        unseen = amount_refunded - ours - seen
         key = f"escrow:{escrow.id}:external-refund:{amount_refunded}"
-        if amount <= 0 or has_entry(escrow, key):
+        if unseen <= 0 or has_entry(escrow, key) or has_entry(escrow, f"{key}:fee"):
             return None
-        entry = LedgerEntry(kind=LedgerKind.REFUND, amount=amount, idempotency_key=key,
-                            reference=charge_ref)
-        sets = _settle_or_freeze(escrow, amount, "part of the payment was refunded outside "
-                                                 "OpenChance")
-        return {**({"$set": sets} if sets else {}), **ledger_push([entry])}
+        from_held = min(unseen, max(escrow.held, 0))
+        entries = [LedgerEntry(kind=kind, amount=amount, idempotency_key=entry_key,
+                               reference=charge_ref)
+                   for kind, amount, entry_key in (
+                       (LedgerKind.REFUND, from_held, key),
+                       (LedgerKind.FEE_REFUND, unseen - from_held, f"{key}:fee"))
+                   if amount > 0]
+        sets = _settle_or_freeze(escrow, from_held, "part of the payment was refunded outside "
+                                                    "OpenChance")
+        return {**({"$set": sets} if sets else {}), **ledger_push(entries)}
 
     return await mutate_and_announce(deps, escrow_id, change, "refunded_externally")
 

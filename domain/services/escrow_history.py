@@ -19,7 +19,7 @@ from domain.services.pagination import decode_cursor, encode_cursor
 PAGE_SIZE = 50
 _PAYER_KINDS = {LedgerKind.FUND: "funded", LedgerKind.UNEXPECTED: "funded",
                 LedgerKind.RELEASE: "released", LedgerKind.REFUND: "refunded",
-                LedgerKind.RETURNED: "refunded"}
+                LedgerKind.RETURNED: "refunded", LedgerKind.FEE_REFUND: "refunded"}
 
 
 @dataclass(frozen=True)

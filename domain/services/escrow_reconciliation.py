@@ -39,7 +39,7 @@ class ReconciliationReport:
 
 def ledger_sums(escrow: Escrow) -> dict[str, int]:
     refunds = sum(e.amount for e in escrow.ledger
-                  if e.kind in (LedgerKind.REFUND, LedgerKind.RETURNED)
+                  if e.kind in (LedgerKind.REFUND, LedgerKind.RETURNED, LedgerKind.FEE_REFUND)
                   # a lost chargeback is the card network's, not a refund the gateway lists
                   and ":chargeback:" not in e.idempotency_key)
     return {

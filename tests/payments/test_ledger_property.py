@@ -14,7 +14,7 @@ from typing import Any
 import localstripe.resources as ls
 import pytest
 import stripe
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from domain.deps import Deps
@@ -140,7 +140,9 @@ async def assert_ledger_matches_stripe(fake: FakeStripe, challenge_id: str) -> N
                and getattr(c, "transfer_group", None) == challenge_id]
     transferred = sum(t["amount"] for t in fake.transfers
                       if t["transfer_group"] == challenge_id)
-    fees = sum(e.fee for e in found.ledger if e.kind == LedgerKind.RELEASE)
+    # The platform's fees, net of any dashboard refund that went beyond what was held.
+    fees = (sum(e.fee for e in found.ledger if e.kind == LedgerKind.RELEASE)
+            - found.total(LedgerKind.FEE_REFUND))
     kept = sum(c.amount - c.amount_refunded for c in charges)
     assert found.held + found.unexpected_held == kept - transferred - fees
     assert found.held >= 0 and found.unexpected_held == 0  # every duplicate was given back
@@ -177,6 +179,9 @@ async def scenario(monkeypatch: pytest.MonkeyPatch, steps: list[tuple[str, Any]]
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(steps=st.lists(STEPS, min_size=1, max_size=6))
+# Found by this test: a dashboard refund of more than the escrow still held (1 cent of the
+# platform's fee, after a release and a moderator's refund of the rest) is in the ledger too.
+@example(steps=[("release", 1), ("refund", "moderator"), ("dashboard_refund", 1)])
 def test_ledger_always_equals_what_stripe_holds(monkeypatch: pytest.MonkeyPatch,
                                                 steps: list[tuple[str, Any]]) -> None:
     asyncio.run(scenario(monkeypatch, steps))
