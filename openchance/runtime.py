@@ -43,7 +43,7 @@ def platform_groups(settings: Settings) -> list[str]:
     """The event-log groups of the bot platforms this deployment has. Every process creates
     them at start, so a bot that is down still finds every event it missed when it returns."""
     tokens = {"telegram": settings.telegram_bot_token, "discord": settings.discord_bot_token,
-              "slack": settings.slack_bot_token}
+              "slack": settings.slack_bot_token or settings.slack_client_id}
     return [name for name, token in tokens.items() if token]
 
 

@@ -1,5 +1,6 @@
 """``openchance serve``: one realtime node (HTTP API, Socket.IO, web client), plus the Telegram
-bot when its token is set, plus the worker's jobs when everything is embedded."""
+bot and the Slack app (HTTP mode) when their tokens are set, plus the worker's jobs when
+everything is embedded."""
 
 from __future__ import annotations
 
@@ -32,6 +33,10 @@ def create_app(settings: Settings, deps: Deps | None = None, *, demo: bool = Fal
         from bots import telegram
 
         telegram.mount(app, telegram.setup(rt))
+    if settings.slack_bot_token or (settings.slack_client_id and settings.slack_client_secret):
+        from bots import slack
+
+        slack.mount(app, slack.setup(rt))
     # With Redis, `openchance worker` runs the jobs (one of them, not every node); embedded,
     # this process is the whole platform.
     if not settings.redis_url:

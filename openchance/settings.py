@@ -35,6 +35,11 @@ class Settings(BaseSettings):
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
     slack_api_url: str | None = None
+    # Multi-workspace: the OAuth install flow (installations kept in MongoDB).
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    # Socket Mode (`openchance bot slack`): the app-level token (xapp-...).
+    slack_app_token: str | None = None
     openchance_public_url: str | None = None
     # Unset: mails are kept in the store and shown at /outbox (embedded).
     smtp_url: str | None = None

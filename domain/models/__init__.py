@@ -6,6 +6,7 @@ from domain.models.announcements import Announcement
 from domain.models.challenges import Application, Challenge
 from domain.models.chat import Conversation, Message, Notification
 from domain.models.escrow import Escrow, Submission
+from domain.models.installations import OAuthState, PlatformInstallation
 from domain.models.mail import OutboxMail
 from domain.models.matching import MatchAlerts, MatchVector
 from domain.models.outbox import OutboxEntry
@@ -25,6 +26,7 @@ ALL_DOCUMENTS = (
     Announcement, DeliveryReceipt, OutboxEntry,
     AccountToken, OutboxMail, NotificationPreferences, PendingAlert,
     MatchVector, MatchAlerts,
+    PlatformInstallation, OAuthState,
 )
 
 __all__ = [d.__name__ for d in ALL_DOCUMENTS] + ["ALL_DOCUMENTS"]

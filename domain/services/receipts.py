@@ -20,3 +20,20 @@ async def mark_delivered(key: str) -> None:
         await DeliveryReceipt(id=key).insert()
     except DuplicateKeyError:
         pass  # an earlier run got this far
+
+
+async def claim(key: str) -> bool:
+    """Handle-once for inputs a platform may send again (Slack retries an event it thinks
+    was missed): True for the first claim of ``key``, False for every later one."""
+    try:
+        await DeliveryReceipt(id=key).insert()
+    except DuplicateKeyError:
+        return False
+    return True
+
+
+async def unclaim(key: str) -> None:
+    """Give a claim back (handling it failed), so the platform's next retry is handled."""
+    found = await DeliveryReceipt.get(key)
+    if found is not None:
+        await found.delete()

@@ -1,0 +1,89 @@
+"""The Events API: messages in a person's DM with the app. A message in the thread of a
+relayed chat message goes into that conversation (the same one the web app shows); anything
+else gets a pointer to the commands.
+
+Slack sends an event again when it thinks we missed it (``X-Slack-Retry-Num``); every event
+is handled once, by a receipt on its ``event_id`` claimed before the work (given back when
+the work fails, so the next retry does it)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
+
+from bots.core.actions import REPLY, Action
+from bots.core.caller import Caller
+from bots.core.errors import EXPLAINED
+from bots.core.results import Reply
+from bots.core.rich import rich
+from bots.core.verbs import chat
+from bots.slack.answer import bot_of, caller_of, explained
+from bots.slack.render import message
+from bots.slack.texts import COMMAND
+from domain.services import receipts
+
+log = logging.getLogger(__name__)
+
+
+async def once_per_event(body: dict[str, Any], next: Any) -> Any:
+    """Global middleware (after Bolt's signature check)."""
+    event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+    if not event_id:
+        return await next()
+    key = f"slack:event:{event_id}"
+    if not await receipts.claim(key):
+        log.info("slack event %s was handled before; a retry is acknowledged only", event_id)
+        return BoltResponse(status=200, body="")
+    try:
+        return await next()
+    except Exception:
+        await receipts.unclaim(key)
+        raise
+
+
+def conversation_of(parent: dict[str, Any]) -> str | None:
+    """The conversation a relayed message is about: its Reply button's packed action."""
+    for block in parent.get("blocks") or []:
+        for element in block.get("elements") or []:
+            action = Action.unpack(str(element.get("value") or ""))
+            if action is not None and action.verb == REPLY:
+                return action.target
+    return None
+
+
+async def parent_message(client: Any, channel: str, thread_ts: str) -> dict[str, Any]:
+    found = await client.conversations_history(channel=channel, latest=thread_ts,
+                                               inclusive=True, limit=1)
+    messages = found.get("messages") or []
+    return messages[0] if messages and messages[0].get("ts") == thread_ts else {}
+
+
+def register(app: AsyncApp) -> None:
+    @app.event("message")
+    async def on_direct_message(event: dict[str, Any], body: dict[str, Any], client: Any,
+                                context: Any) -> None:
+        bot = bot_of(context)
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return  # channels (not subscribed), edits, joins, and our own messages
+        async with bot.pending.busy():
+            channel, ts = str(event["channel"]), str(event["ts"])
+            thread = str(event.get("thread_ts") or "")
+            conversation_id = (conversation_of(await parent_message(client, channel, thread))
+                               if thread and thread != ts else None)
+            caller: Caller = await caller_of(bot, body)
+            if conversation_id is None:
+                answer = Reply(rich(f"To answer a message, reply in its thread. {COMMAND} "
+                                    f"help lists what I can do."))
+            else:
+                try:
+                    # The message's own ts makes a repeated delivery post it once.
+                    answer = await chat.send(caller, conversation_id,
+                                             str(event.get("text") or ""), f"sl:{channel}:{ts}")
+                except EXPLAINED as exc:  # a refusal is explained in the thread
+                    answer = Reply(explained(exc, None))
+            await client.chat_postMessage(channel=channel, thread_ts=thread or None,
+                                          **message(answer))
+

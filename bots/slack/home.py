@@ -1,0 +1,64 @@
+"""The App Home tab (``views.publish``, drawn again each time the person opens it): what
+they posted, what they solve, where they applied (the core's overview), and the escrows of
+their challenges with what is held and what was paid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bots.core.caller import Caller
+from bots.core.presenters import escrow_summary
+from bots.core.rich import Rich, bold, lines, rich
+from bots.core.verbs import browse
+from bots.slack.answer import bot_of, caller_of
+from bots.slack.render import mrkdwn, section
+from bots.slack.texts import COMMAND
+from domain.errors import DomainError
+from domain.services import escrow
+from domain.services.overview import my_overview
+
+ESCROWS_SHOWN = 10
+
+
+async def escrows(caller: Caller) -> Rich:
+    """The escrows of the challenges the person posted or solves."""
+    mine = await my_overview(caller.user.id)
+    shown: list[Rich] = []
+    for challenge in (mine.owned + mine.solving)[:ESCROWS_SHOWN * 2]:
+        try:
+            held = await escrow.get_escrow(caller.user.id, challenge.id)
+        except DomainError:
+            continue  # not funded yet
+        shown.append(lines(bold(challenge.title), escrow_summary(held)))
+        if len(shown) == ESCROWS_SHOWN:
+            break
+    return lines(bold("Your escrows"), *shown, separator="\n\n") if shown else ()
+
+
+async def home_view(caller: Caller) -> dict[str, Any]:
+    overview = await browse.my(caller)
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": "OpenChance"}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn(rich(
+            f"Post challenges, solve them, get paid through escrow. {COMMAND} help lists "
+            "the commands."))}]},
+        {"type": "divider"}]
+    blocks += section(mrkdwn(overview.body))
+    held = await escrows(caller)
+    if held:
+        blocks += [{"type": "divider"}, *section(mrkdwn(held))]
+    return {"type": "home", "blocks": blocks[:100]}
+
+
+def register(app: AsyncApp) -> None:
+    @app.event("app_home_opened")
+    async def on_home_opened(event: dict[str, Any], body: dict[str, Any], client: Any,
+                             context: Any) -> None:
+        if event.get("tab") not in (None, "home"):
+            return  # the Messages tab
+        bot = bot_of(context)
+        async with bot.pending.busy():
+            caller = await caller_of(bot, body)
+            await client.views_publish(user_id=event["user"], view=await home_view(caller))
