@@ -54,7 +54,7 @@ async def reset(deps: Deps, data: Mapping[str, Any]) -> User:
         changes["email_verified"] = True  # the link proved the mailbox is theirs
     updated = await update_where(User, {"_id": user.id}, {"$set": changes})
     assert updated is not None
-    await sessions.revoke_all(user.id)
+    await sessions.revoke_all(deps, user.id)
     return updated
 
 
@@ -71,7 +71,7 @@ async def change(deps: Deps, actor_id: str, data: Mapping[str, Any],
     updated = await update_where(User, {"_id": user.id}, {"$set": {
         "password_hash": await hash_password(deps.password_hasher, form.password)}})
     assert updated is not None
-    await sessions.revoke_all(user.id, keep_session_id=keep_session_id)
+    await sessions.revoke_all(deps, user.id, keep_session_id=keep_session_id)
     if updated.email:
         await try_send(deps, updated, "password_changed",
                        {"link": web_link(deps, "/forgot-password")})

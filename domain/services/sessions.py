@@ -9,7 +9,9 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
+from domain.deps import Deps
 from domain.errors import NotFound, Unauthorized
+from domain.events import SessionsRevoked
 from domain.models.common import utcnow
 from domain.models.users import AuthToken, User
 from domain.services.common import load_actor, update_where
@@ -98,21 +100,31 @@ async def list_sessions(actor_id: str) -> list[AuthToken]:
     return sorted(live, key=lambda s: s.last_used_at, reverse=True)
 
 
-async def revoke_session(actor_id: str, session_id: str) -> None:
+async def revoke_session(deps: Deps, actor_id: str, session_id: str) -> None:
+    """Sign one of my devices out; its sockets are disconnected at once (SessionsRevoked)."""
     actor = await load_actor(actor_id)
     revoked = await update_where(AuthToken, {"_id": session_id, "user_id": actor.id,
                                              "revoked_at": None},
                                  {"$set": {"revoked_at": utcnow()}})
     if revoked is None:
         raise NotFound("session not found")
+    await deps.bus.publish(SessionsRevoked(user_id=actor.id,
+                                           token_hashes=(revoked.token_hash,)))
 
 
-async def revoke_all(user_id: str, keep_session_id: str | None = None) -> int:
-    """End every session of ``user_id`` (but ``keep_session_id``); returns how many."""
+async def revoke_all(deps: Deps, user_id: str, keep_session_id: str | None = None) -> int:
+    """End every session of ``user_id`` (but ``keep_session_id``); returns how many. Their
+    sockets are disconnected at once; one signed in while this ran is caught by the sockets'
+    periodic re-check."""
     condition: dict[str, Any] = {"user_id": user_id, "revoked_at": None}
     if keep_session_id is not None:
         condition["_id"] = {"$ne": keep_session_id}
+    ending = await AuthToken.find(condition).to_list()
     result = await AuthToken.find(condition).update({"$set": {"revoked_at": utcnow()}})
+    # Without a session to keep, "every token" also covers one issued meanwhile.
+    hashes = () if keep_session_id is None else tuple(t.token_hash for t in ending)
+    if keep_session_id is None or hashes:
+        await deps.bus.publish(SessionsRevoked(user_id=user_id, token_hashes=hashes))
     return int(getattr(result, "modified_count", 0) or 0)
 
 

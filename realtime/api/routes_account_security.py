@@ -119,7 +119,8 @@ async def list_sessions(request: web.Request) -> web.Response:
 @routes.delete("/me/sessions/{id}", response=OkOut)
 async def revoke_session(request: web.Request) -> web.Response:
     """Sign one device out."""
-    await sessions.revoke_session(await current_user_id(request), request.match_info["id"])
+    await sessions.revoke_session(deps_of(request), await current_user_id(request),
+                                  request.match_info["id"])
     return json_ok({"ok": True})
 
 
@@ -127,7 +128,7 @@ async def revoke_session(request: web.Request) -> web.Response:
 async def logout_all(request: web.Request) -> web.Response:
     """Sign out every session, this one included."""
     user = await current_user(request)
-    return json_ok({"revoked": await sessions.revoke_all(user.id)})
+    return json_ok({"revoked": await sessions.revoke_all(deps_of(request), user.id)})
 
 
 @routes.post("/me/2fa/setup", response=TwoFactorSetupOut)

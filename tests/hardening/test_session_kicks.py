@@ -72,3 +72,33 @@ async def test_the_periodic_recheck_ends_sockets_of_silently_revoked_tokens(
     assert await server.realtime.guard.sweep() == 1
     assert await _closed(a)
     assert b.sio.connected
+
+
+async def test_revoking_a_device_or_every_session_ends_their_sockets_at_once(
+        storage: Any, deps: Any, redis_url: str) -> None:
+    """Announced (not left to the re-check, every 10 s by default: ``_closed`` waits 3 s)."""
+    settings = Settings(_env_file=None, redis_url=redis_url, password_hash_profile="cheapest")
+    other_deps = build_deps(settings)
+    async for node_a in serve(storage, deps, settings):
+        async for node_b in serve(storage, other_deps, settings):
+            assert node_b.realtime.options.revalidate_every >= 10
+            await _revocations_across(node_a, node_b)
+
+
+async def _revocations_across(node_a: LiveServer, node_b: LiveServer) -> None:
+    alice = await node_a.person("alice")
+    laptop_token = await _login(node_a, alice)
+    laptop, phone = await node_b.client(token=laptop_token), await node_b.client(alice)
+    auth = {"Authorization": f"Bearer {alice.token}"}
+    async with aiohttp.ClientSession() as http:
+        async with http.get(node_a.url + "/api/v1/me/sessions", headers=auth) as resp:
+            others = [s for s in (await resp.json())["items"] if not s["current"]]
+        assert len(others) == 1
+        async with http.delete(node_a.url + f"/api/v1/me/sessions/{others[0]['id']}",
+                               headers=auth) as resp:
+            assert resp.status == 200
+        assert await _closed(laptop)
+        assert phone.sio.connected  # the session that revoked the other one stays
+        async with http.post(node_a.url + "/api/v1/auth/logout-all", headers=auth) as resp:
+            assert resp.status == 200 and (await resp.json())["revoked"] == 1
+        assert await _closed(phone)
