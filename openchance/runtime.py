@@ -30,7 +30,7 @@ from domain.jobs import (
     EventLogWriter,
     event_handler,
 )
-from domain.ports import DurableLog
+from domain.ports import DurableLog, SearchIndex
 from domain.storage import close_storage, open_storage
 from openchance.bootstrap import build_deps
 from openchance.settings import Settings
@@ -150,11 +150,14 @@ def build_runtime(settings: Settings, role: str, *, deps: Deps | None = None,
     """Everything a process of ``role`` shares, before anything is started."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+    owns_deps = deps is None
     deps = deps or build_deps(settings)
     durable = log or build_log(settings)
     writer = EventLogWriter(durable)
     deps.bus.log = writer
     rt = Runtime(settings, role, deps, durable, options or ConsumerOptions())
+    if owns_deps and deps.search is not None:
+        rt.enter(_closing_search(deps.search))  # its SQLite file or Typesense HTTP session
     if role != "seed":
         rt.background(writer.relay_forever, "outbox-relay")
     if role != "serve":
@@ -165,6 +168,14 @@ def build_runtime(settings: Settings, role: str, *, deps: Deps | None = None,
         elif role != "seed":
             log_no_sockets(role)
     return rt
+
+
+@contextlib.asynccontextmanager
+async def _closing_search(index: SearchIndex) -> AsyncIterator[None]:
+    try:
+        yield
+    finally:
+        await index.close()
 
 
 def log_no_sockets(role: str) -> None:

@@ -23,6 +23,7 @@ from domain.events import (
 from domain.models.challenges import Challenge
 from domain.models.chat import Message
 from domain.models.escrow import Escrow
+from domain.services import notification_preferences
 from domain.services.notifications import notification_for
 from domain.views import (
     render_challenge,
@@ -76,9 +77,12 @@ class SocketPushes:
             notification = await notification_for(event.user_id, event.notification_id)
         except NotFound:
             return
+        # Always pushed (the inbox stays live); ``alert`` says whether the person wants it
+        # shown as a toast: the ``web`` channel of their notification preferences.
+        alert = await notification_preferences.wants(event.user_id, notification.kind, "web")
         if not self.closed:
-            await self.emit("notification", {"notification": render_notification(notification)},
-                            user_room(event.user_id))
+            await self.emit("notification", {"notification": render_notification(notification),
+                                             "alert": alert}, user_room(event.user_id))
 
     async def challenge_updated(self, event: ChallengeUpdated) -> None:
         challenge = await Challenge.get(event.challenge_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from domain.models.chat import Notification
-from domain.services import applications, challenges, escrow
+from domain.services import applications, challenges, escrow, notification_preferences
 from tests.conftest import challenge_data
 from tests.realtime.conftest import LiveServer, Person
 
@@ -92,3 +92,22 @@ async def test_escrow_pushes_go_only_to_its_participants(server: LiveServer) -> 
     await e.wait_for("challenge:updated")  # public: the watcher hears it
     await asyncio.sleep(0.2)
     assert e.received["escrow:updated"] == [] and e.received["notification"] == []
+
+
+async def test_a_kind_turned_off_for_the_web_is_pushed_without_an_alert(
+        server: LiveServer) -> None:
+    deps = server.deps
+    alice, bob = await server.person("alice"), await server.person("bob")
+    a = await server.client(alice)
+    await notification_preferences.set_choices(alice.id, {"application.received":
+                                                          {"web": False}})
+    challenge = await challenges.post_challenge(deps, alice.id, challenge_data())
+    await applications.apply(deps, bob.id, challenge.id, {"proposal": "I can"})
+    muted = (await a.wait_for("notification"))[0]
+    assert muted["notification"]["kind"] == "application.received" and muted["alert"] is False
+    await notification_preferences.set_choices(alice.id, {"application.received":
+                                                          {"web": True}})
+    other = await challenges.post_challenge(deps, alice.id, challenge_data())
+    await applications.apply(deps, bob.id, other.id, {"proposal": "me too"})
+    got = await a.wait_for("notification", lambda got: len(got) >= 2)
+    assert got[1]["notification"]["data"]["challenge_id"] == other.id and got[1]["alert"] is True

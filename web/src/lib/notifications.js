@@ -43,7 +43,9 @@ export function wireNotifications() {
     if (inbox.value.some((n) => n.id === notification.id)) return;
     inbox.set([notification, ...inbox.value]);
     onNotification(notification);
-    toast(notification.text || "New notification");
+    // alert: false means the person turned this kind off for the web channel (it still
+    // lands in the inbox).
+    if (payload.alert !== false) toast(notification.text || "New notification");
   });
   realtime.on("connect", () => loadInbox().catch(() => {}));
 }
