@@ -134,14 +134,27 @@ class Runtime:
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+            await _ended(task)
         self._tasks.clear()
         self.started = False
         await self._stack.aclose()
         await self.log.close()
         if self._owns_storage and self.storage is not None:
             await close_storage(self.storage)
+
+
+async def _ended(task: asyncio.Task[None]) -> None:
+    """Wait until a cancelled task has ended, cancelling it again while it runs on: Python
+    3.11's ``asyncio.wait_for`` returns the result and drops a cancel that lands just as the
+    awaited future completes, and redis-py wraps every socket write in it (its default socket
+    timeout is 5 s). A task cancelled once in a Redis call may otherwise run forever, and
+    ``stop`` with it."""
+    while not task.done():
+        await asyncio.wait({task}, timeout=0.2)
+        if not task.done():
+            task.cancel()
+    if not task.cancelled() and task.exception() is not None:  # read, so it is not reported
+        log.debug("%s ended with %r", task.get_name(), task.exception())
 
 
 def build_runtime(settings: Settings, role: str, *, deps: Deps | None = None,

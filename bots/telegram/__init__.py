@@ -2,8 +2,9 @@
 call and renders the result.
 
 - ``setup(rt)`` builds the Bot (TELEGRAM_API_URL, 429 retry) and the Dispatcher (FSM in memory,
-  or Redis with REDIS_URL; the domain's Deps in its workflow data as ``deps``), and makes
-  ``delivery.py`` the consumer of the event log's ``telegram`` group (DMs, community cards).
+  or Redis with REDIS_URL; the domain's Deps in its workflow data as ``deps``), and makes the
+  core's ``bots.core.delivery.Delivery`` over ``platform.TelegramPlatform`` the consumer of the
+  event log's ``telegram`` group (DMs, community cards).
 - ``routers/`` one Router per feature; ``errors.py`` turns refusals into helpful replies.
 - ``webhook.py`` mounts the bot in ``openchance serve``; ``polling.py`` runs it on its own
   (``openchance bot telegram``).
@@ -23,11 +24,12 @@ GROUP = "telegram"
 
 
 def setup(rt: Runtime) -> TelegramBot:
-    from bots.telegram import delivery
+    from bots.core.delivery import Delivery
     from bots.telegram.bot import build
+    from bots.telegram.platform import TelegramPlatform
 
     bot, dispatcher = build(rt.deps, rt.settings)
-    consumer = rt.consume_events(GROUP, delivery.handler(bot))
+    consumer = rt.consume_events(GROUP, Delivery(TelegramPlatform(bot)).handle)
     handle = TelegramBot(bot, dispatcher, consumer, rt.settings)
     dispatcher["outbox"] = handle
     return handle

@@ -7,11 +7,9 @@ from html import escape
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bots.core.presenters import card as card_of
 from bots.core.results import Card, Reply, Rows
 from bots.core.rich import Rich, Style
 from bots.core.verbs.escrow import is_local
-from domain.models.challenges import Challenge
 
 _TAGS = {Style.BOLD: "b", Style.ITALIC: "i", Style.CODE: "code"}
 
@@ -76,13 +74,3 @@ def markup_of(reply: Reply, deep_link: str | None = None) -> InlineKeyboardMarku
     rows = reply.buttons + (reply.card.buttons if reply.card is not None else ())
     return keyboard(rows, deep_link if reply.card is not None else None)
 
-
-# What the announcement delivery reads until it moves onto bots.core.delivery.
-def challenge_card(challenge: Challenge) -> str:
-    return card_html(card_of(challenge))
-
-
-def challenge_buttons(challenge: Challenge, deep_link: str | None = None
-                      ) -> InlineKeyboardMarkup:
-    markup = keyboard(card_of(challenge, in_community=bool(deep_link)).buttons, deep_link)
-    return markup or InlineKeyboardMarkup(inline_keyboard=[])

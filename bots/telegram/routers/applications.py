@@ -6,23 +6,16 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import InlineKeyboardButton, Message
+from aiogram.types import Message
 
-from bots.core import grammar, presenters
+from bots.core import grammar
 from bots.core.caller import Caller
 from bots.core.verbs import applying
-from bots.telegram.render import keyboard, text_of
+from bots.telegram.render import text_of
 from bots.telegram.replies import answer
 from bots.telegram.states import ApplyForm
-from domain.models.challenges import Application
 
 CANCEL_HINT = " /cancel stops."
-
-
-def decision_buttons(application: Application) -> list[list[InlineKeyboardButton]]:
-    """Read by the notification delivery until it moves onto bots.core.delivery."""
-    markup = keyboard(presenters.decision_buttons(application))
-    return markup.inline_keyboard if markup else []
 
 
 async def ask_proposal(message: Message, state: FSMContext, caller: Caller,

@@ -9,9 +9,7 @@ from aiogram.types import Message
 from bots.core import grammar
 from bots.core.caller import Caller
 from bots.core.verbs import browse
-from bots.telegram.replies import answer, deep_link
-
-__all__ = ["build", "deep_link"]  # deep_link: read by the announcement delivery
+from bots.telegram.replies import answer
 
 
 async def list_open(message: Message, command: CommandObject, caller: Caller, bot: Bot) -> None:
