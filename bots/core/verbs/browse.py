@@ -15,9 +15,12 @@ SHOWN = 10
 
 
 async def list_open(caller: Caller, query: str = "") -> Reply:
+    """With words, the search index ranks them (typo tolerant, prefix aware), as for
+    ``GET /challenges?q=``; the viewer decides what may be listed, as there."""
     query = query.strip()
-    items, more = await challenges.list_challenges({"q": query, "limit": PAGE} if query
-                                                   else {"limit": PAGE})
+    items, more = await challenges.list_challenges(
+        {"q": query, "limit": PAGE} if query else {"limit": PAGE}, caller.user,
+        deps=caller.deps)
     if not items:
         return Reply(rich("No open challenges match. Try other words, or "
                           f"{caller.command('post')} one."))
