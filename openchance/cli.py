@@ -109,8 +109,10 @@ def _bot(args: argparse.Namespace) -> int:
         from bots.discord.gateway import run_gateway
 
         return asyncio.run(run_gateway(Settings()))
-    print(f"The {args.platform} bot is not built yet (see README: status).", file=sys.stderr)
-    return 2
+    check_startup(Settings(), "bot")
+    from bots.slack.socket_mode import run_socket_mode
+
+    return asyncio.run(run_socket_mode(Settings()))
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,7 +1,8 @@
 """A local stand-in for Slack over real HTTP: the Web API methods slack_sdk's AsyncWebClient
 calls (auth.test, conversations.open/history, chat.postMessage/update, users.info,
 views.open/publish, oauth.v2.access, apps.connections.open) and the ``response_url``s of
-interactions, which Bolt's ``respond`` POSTs to. State a test can assert on: ``messages``
+interactions, which Bolt's ``respond`` POSTs to; and Socket Mode's websocket, through which
+``envelope`` sends what Slack would. State a test can assert on: ``messages``
 (with who can see each), ``modals`` by trigger id, ``homes`` by user, ``calls`` in order."""
 
 from __future__ import annotations
@@ -76,6 +77,10 @@ class FakeSlackApi:
     # method -> seconds to wait before answering (a slow Slack)
     delays: dict[str, float] = field(default_factory=dict)
     installs: dict[str, dict[str, Any]] = field(default_factory=dict)  # oauth code -> answer
+    # Socket Mode: the app's open websockets, and its acknowledgements by envelope id.
+    sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    acks: dict[str, asyncio.Future[dict[str, Any]]] = field(default_factory=dict)
+    connected: asyncio.Event = field(default_factory=asyncio.Event)
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _server: TestServer | None = None
 
@@ -93,10 +98,13 @@ class FakeSlackApi:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{key}", self._respond)
+        app.router.add_get("/socket", self._socket)
         self._server = TestServer(app)
         await self._server.start_server()
 
     async def close(self) -> None:
+        for socket in list(self.sockets):
+            await socket.close()
         if self._server is not None:
             await self._server.close()
 
@@ -125,6 +133,32 @@ class FakeSlackApi:
 
     def called(self, method: str) -> list[dict[str, Any]]:
         return [args for name, args, _ in self.calls if name == method]
+
+    async def envelope(self, kind: str, payload: dict[str, Any],
+                       timeout: float = 5.0) -> dict[str, Any]:
+        """Send one Socket Mode envelope (``slash_commands``, ``interactive``,
+        ``events_api``) to the connected app; its acknowledgement."""
+        envelope_id = f"env-{next(self._ts)}"
+        answered = self.acks[envelope_id] = asyncio.get_running_loop().create_future()
+        await self.sockets[-1].send_json({"envelope_id": envelope_id, "type": kind,
+                                          "payload": payload,
+                                          "accepts_response_payload": kind != "events_api"})
+        return await asyncio.wait_for(answered, timeout)
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()  # answers the client's pings with pongs
+        await socket.prepare(request)
+        self.sockets.append(socket)
+        await socket.send_json({"type": "hello", "num_connections": 1,
+                                "connection_info": {"app_id": "A0001"}})
+        self.connected.set()
+        async for frame in socket:
+            ack = json.loads(frame.data)
+            waiting = self.acks.pop(ack.get("envelope_id", ""), None)
+            if waiting is not None and not waiting.done():
+                waiting.set_result(ack)
+        self.sockets.remove(socket)
+        return socket
 
     # --- the HTTP side ---
 
@@ -235,6 +269,9 @@ class FakeSlackApi:
         name = self.channels.get(str(args.get("channel")))
         return {"channel": {"id": args["channel"], "name": name}} if name else {
             "error": "channel_not_found"}
+
+    def _apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"url": self.base.replace("http://", "ws://") + "/socket"}
 
     def _oauth_v2_access(self, args: dict[str, Any]) -> dict[str, Any]:
         return self.installs.get(str(args.get("code")), {"error": "invalid_code"})
