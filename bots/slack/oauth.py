@@ -116,7 +116,9 @@ def build_app(settings: Settings) -> tuple[AsyncApp, MongoInstallationStore]:
         redirect_uri=f"{public}{REDIRECT_PATH}")
     app = AsyncApp(signing_secret=settings.slack_signing_secret or "",
                    client=web_client(settings), oauth_settings=oauth,
-                   installation_store=store)
+                   installation_store=store, user_facing_authorize_error_message=(
+                       "OpenChance is not installed in this workspace (or was removed). An "
+                       f"admin can add it at {public}{INSTALL_PATH}"))
     return app, store
 
 
