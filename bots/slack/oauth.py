@@ -29,8 +29,8 @@ log = logging.getLogger(__name__)
 BOT_KEY = "@bot"  # the workspace's newest bot token, apart from the people who installed
 STATE_TTL = timedelta(minutes=10)
 # What the app asks for at install: the manifest's bot scopes (bots/slack/manifest.yml).
-BOT_SCOPES = ["chat:write", "commands", "im:history", "im:write", "users:read",
-              "channels:read", "groups:read"]
+BOT_SCOPES = ["chat:write", "chat:write.public", "commands", "im:history", "im:write",
+              "users:read"]
 
 
 def _as_dict(value: Installation | Bot) -> dict[str, Any]:

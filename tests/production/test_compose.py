@@ -32,7 +32,7 @@ def compose() -> dict[str, Any]:
 def test_docker_compose_config_accepts_it() -> None:
     if shutil.which("docker-compose") is None:
         pytest.skip("docker-compose is not installed (scripts/setup --test installs Debian's)")
-    for profile in ([], ["--profile", "telegram"]):
+    for profile in ([], ["--profile", "telegram"], ["--profile", "slack"]):
         result = subprocess.run(["docker-compose", "-f", str(COMPOSE), *profile, "config", "-q"],
                                 capture_output=True, text=True, timeout=60,
                                 env={**os.environ, "TELEGRAM_BOT_TOKEN": "1:x"})
@@ -74,6 +74,14 @@ def test_one_worker_and_one_process_per_bot(compose: dict[str, Any]) -> None:
         assert with_token == [f"{bot}-bot"], token
         assert services[f"{bot}-bot"]["command"] == ["openchance", "bot", bot]
         assert "deploy" not in services[f"{bot}-bot"], "never replicate a bot process"
+    # Slack: HTTP mode on the app nodes (stateless, any node answers), Socket Mode in one
+    # process of its own, the only one holding the app-level token.
+    with_app_token = [n for n, s in services.items()
+                      if "SLACK_APP_TOKEN" in (s.get("environment") or {})]
+    assert with_app_token == ["slack-bot"]
+    assert services["slack-bot"]["command"] == ["openchance", "bot", "slack"]
+    assert services["slack-bot"]["profiles"] == ["slack"] and "deploy" not in services[
+        "slack-bot"]
 
 
 def test_restart_policies_volumes_and_replica_set(compose: dict[str, Any]) -> None:
