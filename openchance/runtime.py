@@ -31,6 +31,7 @@ from domain.jobs import (
     event_handler,
 )
 from domain.ports import DurableLog, SearchIndex
+from domain.services import search
 from domain.storage import close_storage, open_storage
 from openchance.bootstrap import build_deps
 from openchance.settings import Settings
@@ -170,7 +171,7 @@ def build_runtime(settings: Settings, role: str, *, deps: Deps | None = None,
     deps.bus.log = writer
     rt = Runtime(settings, role, deps, durable, options or ConsumerOptions())
     if owns_deps and deps.search is not None:
-        rt.enter(_closing_search(deps.search))  # its SQLite file or Typesense HTTP session
+        rt.enter(_closing_search(deps, deps.search))  # its SQLite file or Typesense session
     if role != "seed":
         rt.background(writer.relay_forever, "outbox-relay")
     if role != "serve":
@@ -184,10 +185,11 @@ def build_runtime(settings: Settings, role: str, *, deps: Deps | None = None,
 
 
 @contextlib.asynccontextmanager
-async def _closing_search(index: SearchIndex) -> AsyncIterator[None]:
+async def _closing_search(deps: Deps, index: SearchIndex) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        await search.settle(deps)  # the changes of the last moments go in first
         await index.close()
 
 

@@ -8,6 +8,9 @@ for a moment but can never show an unlisted or removed challenge to someone else
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +30,10 @@ LISTING_FACETS = ("category", "tags", "difficulty", "currency")
 # A search cursor is an offset into the index's ranking, marked so it is not taken for a
 # keyset cursor of another sort.
 _CURSOR_MARK = "~search"
+_PENDING = "search.pending"
+# How long an index write waits for more changes to join it (seconds); a query never waits it.
+BATCH_WINDOW = 0.02
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 
@@ -84,10 +91,67 @@ async def index_event(deps: Deps, event: object) -> None:
         await index_challenges(deps, [challenge_id])
 
 
+class PendingIndex:
+    """Challenges whose index entries are behind the store, indexed together.
+
+    A burst of changes to one challenge (a popular one taking applications, a state change
+    and its counters) costs one read and one index write instead of one per change: the
+    write waits up to ``BATCH_WINDOW`` for the rest of the burst. Queries ``settle`` it
+    first (which cuts the wait short), so a node still reads its own writes. A failed write is
+    logged and dropped: the index is a cache of the store, and ``catch_up`` at start (or the
+    worker's durable path for a shared index) brings it back in line."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self.ids: set[str] = set()
+        self._task: asyncio.Task[None] | None = None
+        self._hurry = asyncio.Event()
+
+    def add(self, challenge_id: str) -> None:
+        self.ids.add(challenge_id)
+        if self._task is None or self._task.done():
+            self._task = asyncio.ensure_future(self._write())
+
+    async def _write(self) -> None:
+        self._hurry.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._hurry.wait(), BATCH_WINDOW)
+        while self.ids:
+            batch, self.ids = sorted(self.ids), set()
+            try:
+                await index_challenges(self.deps, batch)
+            except Exception:
+                log.exception("indexing %d challenge(s) failed; catch-up will redo them",
+                              len(batch))
+
+    async def settle(self) -> None:
+        """Return once everything added so far is in the index (or was given up on)."""
+        task = self._task
+        if task is not None and not task.done():
+            self._hurry.set()
+            await asyncio.shield(task)
+
+
+def pending_index(deps: Deps) -> PendingIndex | None:
+    found = deps.extras.get(_PENDING)
+    return found if isinstance(found, PendingIndex) else None
+
+
+async def settle(deps: Deps) -> None:
+    pending = pending_index(deps)
+    if pending is not None:
+        await pending.settle()
+
+
 def subscribe_indexer(deps: Deps) -> None:
     """Index in process, right after each change; workers/search.py is the durable path."""
+    pending = PendingIndex(deps)
+    deps.extras[_PENDING] = pending
+
     async def on_event(event: Event) -> None:
-        await index_event(deps, event)
+        challenge_id = challenge_of(event)
+        if challenge_id is not None:
+            pending.add(challenge_id)
 
     for event_type in INDEXED_EVENTS:
         deps.bus.subscribe(event_type, on_event)
@@ -164,6 +228,7 @@ async def search_challenges(deps: Deps, text: str, filters: SearchFilters,
     """Rank with the index, then keep only what ``condition`` (the listing's visibility and
     filters, decided by the caller in the domain) admits in the store."""
     offset = search_offset(cursor)
+    await settle(deps)
     result = await index_of(deps).search(SearchRequest(
         text=text, filters=filters, sort=sort, offset=offset, limit=limit,
         facets=LISTING_FACETS))
@@ -183,6 +248,7 @@ async def suggest(deps: Deps, text: str) -> list[Suggestion]:
     text = text.strip()[:100]
     if not text:
         return []
+    await settle(deps)
     found = await index_of(deps).suggest(
         text, SearchFilters(states=(ChallengeState.OPEN,), visibilities=(Visibility.PUBLIC,)),
         SUGGEST_LIMIT)

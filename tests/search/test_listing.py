@@ -11,7 +11,7 @@ import pytest
 from domain.deps import Deps
 from domain.models.challenges import Challenge
 from domain.models.users import Role
-from domain.ports import SearchIndex
+from domain.ports import SearchDocument, SearchIndex
 from domain.services import challenges, moderation, search
 from domain.services.common import update_where
 from tests.conftest import Users, challenge_data
@@ -101,9 +101,11 @@ async def test_a_node_that_was_down_catches_up(searching: Deps, users: Users) ->
     assert index is not None
     await challenges.post_challenge(searching, alice.id, challenge_data(
         title="Seen widget", milestones=None))
+    await search.settle(searching)
     searching.search = None  # down: events reach no index (the indexer fails and logs)
     missed = await challenges.post_challenge(searching, alice.id, challenge_data(
         title="Missed parachute", milestones=None))
+    await search.settle(searching)  # its index write was tried while the index was away
     searching.search = index
     assert await titles(searching, {"q": "parachute"}) == []
     assert await search.catch_up(searching) >= 1
@@ -113,3 +115,26 @@ async def test_a_node_that_was_down_catches_up(searching: Deps, users: Users) ->
     assert await search.reindex(searching, lambda done, total: steps.append((done, total))) == 2
     assert steps[0] == (0, 2) and steps[-1] == (2, 2)
     assert await index.count() == 2 and missed.id
+
+
+async def test_a_burst_of_changes_is_indexed_together_and_read_at_once(
+        searching: Deps, users: Users, monkeypatch: pytest.MonkeyPatch) -> None:
+    alice = await users.make("alice")
+    index = searching.search
+    assert index is not None
+    writes: list[list[str]] = []
+    upsert = index.upsert
+
+    async def counted(documents: list[SearchDocument]) -> None:
+        writes.append([d.id for d in documents])
+        await upsert(documents)
+
+    monkeypatch.setattr(index, "upsert", counted)
+    posted = [await challenges.post_challenge(searching, alice.id, challenge_data(
+        title=f"Gizmo {n}", milestones=None)) for n in range(3)]
+    for n in range(20):  # edits in a burst (each publishes ChallengeUpdated)
+        await challenges.edit_challenge(searching, alice.id, posted[0].id,
+                                        {"title": f"Gizmo edited {n}"})
+    # The search right after sees the last edit: it waits for the pending write, not the window.
+    assert await titles(searching, {"q": "edited"}) == ["Gizmo edited 19"]
+    assert sum(len(w) for w in writes) < 23 and len(writes) < 23, writes
