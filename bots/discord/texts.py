@@ -15,6 +15,7 @@ USAGE: dict[str, str] = {
     "challenge post": "/challenge post — post a challenge (a form opens)",
     "challenge list": "/challenge list query: — open challenges, optionally matching words",
     "challenge show": "/challenge show id: — one challenge, with its buttons",
+    "challenge matches": "/challenge matches id: — who would fit a challenge you posted, and why",
     "apply": "/apply id: — apply to a challenge (a form opens)",
     "my": "/my — what you posted, solve and applied to",
     "settings": "/settings channel: kind: on: — what reaches you where (no options: show)",
@@ -30,10 +31,13 @@ USAGE: dict[str, str] = {
     "mod unban": "/mod unban user: — (moderators) lift a ban",
     "mod remove": "/mod remove id: reason: — (moderators) take a challenge down",
     "mod reports": "/mod reports — (moderators) open reports",
+    "mod flags": "/mod flags — (moderators) open money flags: ledger/gateway mismatches, stuck "
+                 "or unexpected payments",
 }
 VERB_COMMAND = {"post": "challenge post", "challenge": "challenge show", "submit": "escrow submit",
                 "release": "escrow release", "fund": "escrow fund", "refund": "escrow refund",
-                "ban": "mod ban", "unban": "mod unban", "remove": "mod remove"}
+                "ban": "mod ban", "unban": "mod unban", "remove": "mod remove",
+                "matches": "challenge matches"}
 
 
 def help_text() -> str:

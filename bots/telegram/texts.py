@@ -14,6 +14,7 @@ USAGE: dict[str, str] = {
     "challenge": "/challenge ID — one challenge, with its buttons",
     "apply": "/apply ID [proposal] — apply to a challenge",
     "my": "/my — what you posted, solve and applied to",
+    "matches": "/matches ID — who would fit a challenge you posted, and why",
     "fund": "/fund ID — pay the reward into escrow (you confirm first)",
     "submit": "/submit ID N NOTE — hand in milestone N of a challenge you solve",
     "release": "/release ID [N] — pay milestone N to the solver (you confirm first)",
@@ -27,16 +28,19 @@ USAGE: dict[str, str] = {
     "unban": "/unban USER_ID — (moderators) lift a ban",
     "remove": "/remove ID — (moderators) take a challenge down",
     "reports": "/reports — (moderators) open reports",
+    "flags": "/flags — (moderators) open money flags: ledger/gateway mismatches, stuck or "
+             "unexpected payments",
 }
 
 # For the core's hints (``bots.core.caller.Commands``).
 COMMANDS = {"help": "/help", "link": "/link CODE", "post": "/post", "list": "/challenges",
             "my": "/my", "fund": "/fund {id}", "submit": "/submit {id} N NOTE",
             "release": "/release {id} N", "settings": "/settings [CHANNEL] [KIND] on|off"}
-MODERATOR_COMMANDS = ("ban", "unban", "remove", "reports")
-# Commands about one person's own account or money: answered only in a private chat.
+MODERATOR_COMMANDS = ("ban", "unban", "remove", "reports", "flags")
+# Commands about one person's own account or money (and the moderators' money flags):
+# answered only in a private chat.
 PRIVATE_ONLY = ("link", "post", "apply", "my", "settings", "fund", "submit", "release",
-                "refund", "review", "cancel")
+                "refund", "review", "cancel", "matches", "flags")
 
 
 def help_text() -> str:

@@ -6,9 +6,10 @@ from bots.core.caller import Caller
 from bots.core.grammar import UsageError
 from bots.core.results import Reply
 from bots.core.rich import bold, code, lines, rich
-from domain.services import moderation
+from domain.services import escrow_reconciliation, moderation
 
 REPORTS_SHOWN = 20
+FLAGS_SHOWN = 15
 
 
 async def ban(caller: Caller, user_id: str, reason: str = "") -> Reply:
@@ -41,3 +42,18 @@ async def reports(caller: Caller) -> Reply:
     entries = [rich(f"• {r.target_type} ", code(r.target_id), f": {r.reason[:200]} (report ",
                     code(r.id), ")") for r in found[:REPORTS_SHOWN]]
     return Reply(lines(bold(f"Open reports ({len(found)})"), *entries))
+
+
+async def money_flags(caller: Caller) -> Reply:
+    """What reconciliation and recovery left for a human (``GET /mod/reconciliation``):
+    ledger/gateway mismatches, stuck decisions, unexpected payments, late movements."""
+    found = await escrow_reconciliation.money_flags(caller.user.id)
+    if not found:
+        return Reply(rich("No open money flags: the ledger and the gateway agree."))
+    entries = [rich(f"• {f.kind.replace('_', ' ')}: {f.message[:300]}\n  challenge ",
+                    code(f.challenge_id), ", escrow ", code(f.escrow_id),
+                    f", last seen {f.last_seen_at:%Y-%m-%d %H:%M} UTC")
+               for f in found[:FLAGS_SHOWN]]
+    more = (f"\n… and {len(found) - FLAGS_SHOWN} more (GET /mod/reconciliation lists all)."
+            if len(found) > FLAGS_SHOWN else "")
+    return Reply(lines(bold(f"Open money flags ({len(found)})"), *entries, more))

@@ -1,4 +1,5 @@
-"""/challenge post (a modal), /challenge list [query], /challenge show id."""
+"""/challenge post (a modal), /challenge list [query], /challenge show id, /challenge matches
+id (who would fit a challenge you posted)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bots.core.verbs import browse
+from bots.core.verbs import matches as recommended
 from bots.discord import modals
 from bots.discord.respond import run
 
@@ -28,3 +30,9 @@ class Challenges(commands.GroupCog, group_name="challenge",
     @app_commands.describe(id="The challenge ID")
     async def show(self, interaction: discord.Interaction[Any], id: str) -> None:
         await run(interaction, lambda caller: browse.show(caller, id.strip()))
+
+    @app_commands.command(name="matches",
+                          description="Who would fit a challenge you posted, and why")
+    @app_commands.describe(id="The challenge ID")
+    async def matches(self, interaction: discord.Interaction[Any], id: str) -> None:
+        await run(interaction, lambda caller: recommended.solvers(caller, id.strip()))

@@ -1,4 +1,4 @@
-"""/mod ban|unban|remove|reports: for OpenChance's moderators, whoever runs the server. The
+"""/mod ban|unban|remove|reports|flags: for OpenChance's moderators, whoever runs the server. The
 domain alone decides who may; a member's attempt is refused privately and changes nothing."""
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ async def _user_id(caller: Caller, user: discord.User | discord.Member | None,
 
 
 class Moderation(commands.GroupCog, group_name="mod",
-                 group_description="OpenChance moderators: bans, removals, reports"):
+                 group_description="OpenChance moderators: bans, removals, reports, money flags"):
     @app_commands.command(name="ban", description="(moderators) Ban a user")
     @app_commands.describe(user="A Discord member", user_id="Or an OpenChance user ID",
                            reason="Why")
@@ -58,3 +58,7 @@ class Moderation(commands.GroupCog, group_name="mod",
     @app_commands.command(name="reports", description="(moderators) Open reports")
     async def reports(self, interaction: discord.Interaction[Any]) -> None:
         await run(interaction, moderation.reports)
+
+    @app_commands.command(name="flags", description="(moderators) Open money flags")
+    async def flags(self, interaction: discord.Interaction[Any]) -> None:
+        await run(interaction, moderation.money_flags)

@@ -1,8 +1,9 @@
-"""/ban, /unban, /remove, /reports. Whether the sender may is decided by the domain alone."""
+"""/ban, /unban, /remove, /reports, and /flags (in a private chat: it is about money).
+Whether the sender may is decided by the domain alone."""
 
 from __future__ import annotations
 
-from aiogram import Bot, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
@@ -46,10 +47,15 @@ async def reports(message: Message, caller: Caller, bot: Bot) -> None:
     await answer(message, bot, await moderation.reports(caller))
 
 
+async def flags(message: Message, caller: Caller, bot: Bot) -> None:
+    await answer(message, bot, await moderation.money_flags(caller))
+
+
 def build() -> Router:
     router = Router(name=__name__)
     router.message.register(ban, Command("ban"))
     router.message.register(unban, Command("unban"))
     router.message.register(remove, Command("remove"))
     router.message.register(reports, Command("reports"))
+    router.message.register(flags, Command("flags"), F.chat.type == "private")
     return router

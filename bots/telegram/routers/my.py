@@ -1,13 +1,15 @@
-"""/my: what the person posted, what they solve, where they applied."""
+"""/my: what the person posted, what they solve, where they applied; /matches ID: who
+would fit one they posted."""
 
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command
+from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
+from bots.core import grammar
 from bots.core.caller import Caller
-from bots.core.verbs import browse
+from bots.core.verbs import browse, matches
 from bots.telegram.replies import answer
 
 
@@ -15,8 +17,15 @@ async def my(message: Message, caller: Caller, bot: Bot) -> None:
     await answer(message, bot, await browse.my(caller))
 
 
+async def solver_matches(message: Message, command: CommandObject, caller: Caller,
+                         bot: Bot) -> None:
+    challenge_id = grammar.words(command.args, "matches", 1, "The challenge ID")[0]
+    await answer(message, bot, await matches.solvers(caller, challenge_id))
+
+
 def build() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
     router.message.register(my, Command("my"))
+    router.message.register(solver_matches, Command("matches"))
     return router

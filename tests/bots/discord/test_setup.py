@@ -13,9 +13,9 @@ from bots.discord.gateway import run_gateway
 from tests.bots.discord.conftest import TOKEN, Discord, Person, start_bot
 from tests.bots.discord.fake_discord_api import FakeDiscordApi
 
-CONTRACT = {"help": None, "link": None, "challenge": ["list", "post", "show"], "apply": None,
-            "escrow": ["fund", "refund", "release", "submit"], "review": None, "my": None,
-            "settings": None, "mod": ["ban", "remove", "reports", "unban"],
+CONTRACT = {"help": None, "link": None, "challenge": ["list", "matches", "post", "show"],
+            "apply": None, "escrow": ["fund", "refund", "release", "submit"], "review": None,
+            "my": None, "settings": None, "mod": ["ban", "flags", "remove", "reports", "unban"],
             "announcements": None}
 
 
