@@ -32,7 +32,7 @@ LISTING_FACETS = ("category", "tags", "difficulty", "currency")
 _CURSOR_MARK = "~search"
 _PENDING = "search.pending"
 # How long an index write waits for more changes to join it (seconds); a query never waits it.
-BATCH_WINDOW = 0.02
+BATCH_WINDOW = 0.1
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
