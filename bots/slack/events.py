@@ -8,7 +8,9 @@ the work fails, so the next retry does it)."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -26,9 +28,10 @@ from bots.slack.texts import COMMAND
 from domain.services import receipts
 
 log = logging.getLogger(__name__)
+RECEIPT = "openchance_event_receipt"  # the claimed receipt's key, in Bolt's context
 
 
-async def once_per_event(body: dict[str, Any], next: Any) -> Any:
+async def once_per_event(body: dict[str, Any], context: Any, next: Any) -> Any:
     """Global middleware (after Bolt's signature check)."""
     event_id = body.get("event_id") if body.get("type") == "event_callback" else None
     if not event_id:
@@ -37,10 +40,23 @@ async def once_per_event(body: dict[str, Any], next: Any) -> Any:
     if not await receipts.claim(key):
         log.info("slack event %s was handled before; a retry is acknowledged only", event_id)
         return BoltResponse(status=200, body="")
+    context[RECEIPT] = key
     try:
         return await next()
     except Exception:
         await receipts.unclaim(key)
+        raise
+
+
+@contextlib.asynccontextmanager
+async def given_back_on_failure(context: Any) -> AsyncIterator[None]:
+    """Event listeners run after Bolt acknowledged the event: if the work fails there, the
+    claim is given back, so Slack's next retry of the event does it."""
+    try:
+        yield
+    except Exception:
+        if context.get(RECEIPT):
+            await receipts.unclaim(context[RECEIPT])
         raise
 
 
@@ -68,7 +84,7 @@ def register(app: AsyncApp) -> None:
         bot = bot_of(context)
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return  # channels (not subscribed), edits, joins, and our own messages
-        async with bot.pending.busy():
+        async with bot.pending.busy(), given_back_on_failure(context):
             channel, ts = str(event["channel"]), str(event["ts"])
             thread = str(event.get("thread_ts") or "")
             conversation_id = (conversation_of(await parent_message(client, channel, thread))

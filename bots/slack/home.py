@@ -13,6 +13,7 @@ from bots.core.presenters import escrow_summary
 from bots.core.rich import Rich, bold, lines, rich
 from bots.core.verbs import browse
 from bots.slack.answer import bot_of, caller_of
+from bots.slack.events import given_back_on_failure
 from bots.slack.render import mrkdwn, section
 from bots.slack.texts import COMMAND
 from domain.errors import DomainError
@@ -59,6 +60,6 @@ def register(app: AsyncApp) -> None:
         if event.get("tab") not in (None, "home"):
             return  # the Messages tab
         bot = bot_of(context)
-        async with bot.pending.busy():
+        async with bot.pending.busy(), given_back_on_failure(context):
             caller = await caller_of(bot, body)
             await client.views_publish(user_id=event["user"], view=await home_view(caller))

@@ -76,6 +76,8 @@ class FakeSlackApi:
     responses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # method -> seconds to wait before answering (a slow Slack)
     delays: dict[str, float] = field(default_factory=dict)
+    # method -> errors to answer with, one per call, before answering normally again
+    failures: dict[str, list[str]] = field(default_factory=dict)
     installs: dict[str, dict[str, Any]] = field(default_factory=dict)  # oauth code -> answer
     # Socket Mode: the app's open websockets, and its acknowledgements by envelope id.
     sockets: list[web.WebSocketResponse] = field(default_factory=list)
@@ -186,6 +188,8 @@ class FakeSlackApi:
         self.calls.append((method, args, token))
         if method in self.delays:
             await asyncio.sleep(self.delays[method])
+        if self.failures.get(method):
+            return web.json_response({"ok": False, "error": self.failures[method].pop(0)})
         answer = getattr(self, "_" + method.replace(".", "_"), None)
         if answer is None:
             return web.json_response({"ok": False, "error": "unknown_method"})

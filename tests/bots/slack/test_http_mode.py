@@ -64,3 +64,14 @@ async def test_a_retried_event_is_handled_once(slack: Slack, slack_api: FakeSlac
             "X-Slack-Retry-Num": attempt, "X-Slack-Retry-Reason": "http_timeout"})
         assert again == []
     assert len(slack_api.called("chat.postMessage")) == 1
+
+
+async def test_an_event_whose_handling_failed_is_handled_on_slacks_retry(
+        slack: Slack, slack_api: FakeSlackApi) -> None:
+    bea = slack.person("U0BEA", "Bea")
+    slack_api.failures["chat.postMessage"] = ["internal_error"]  # Slack hiccups once
+    assert await bea.say("hello?", event_id="Ev0FAILED") == []
+    retried = await bea.say("hello?", event_id="Ev0FAILED", headers={"X-Slack-Retry-Num": "1"})
+    assert len(retried) == 1 and "reply in its thread" in retried[0].readable
+    assert await bea.say("hello?", event_id="Ev0FAILED", headers={
+        "X-Slack-Retry-Num": "2"}) == []
