@@ -29,6 +29,7 @@ UNREACHABLE = frozenset({
 NOT_EDITABLE = frozenset({"message_not_found", "cant_update_message", "edit_window_closed",
                           *UNREACHABLE})
 ClientFor = Callable[[str], Awaitable[AsyncWebClient | None]]
+DM_CHANNELS_KEPT = 10_000
 
 
 def refused(exc: SlackApiError, allowed: frozenset[str]) -> str | None:
@@ -44,6 +45,17 @@ class SlackPlatform:
     def __init__(self, client_for: ClientFor) -> None:
         # team id -> a Web API client with that workspace's bot token (None: not installed).
         self.client_for = client_for
+        # TEAM:USER -> their DM channel with the app: conversations.open is rate limited
+        # (Tier 3), and a burst of notifications would ask it the same thing every time.
+        self._dm_channels: dict[str, str] = {}
+
+    async def _dm_channel(self, client: AsyncWebClient, user_external_id: str) -> str:
+        if user_external_id not in self._dm_channels:
+            if len(self._dm_channels) >= DM_CHANNELS_KEPT:
+                self._dm_channels.clear()
+            opened = await client.conversations_open(users=split(user_external_id)[1])
+            self._dm_channels[user_external_id] = str(opened["channel"]["id"])
+        return self._dm_channels[user_external_id]
 
     async def send_dm(self, user_external_id: str, reply: Reply) -> str | None:
         team, user = split(user_external_id)
@@ -52,10 +64,10 @@ class SlackPlatform:
             log.info("slack workspace %s is not installed; no DM to %s", team, user)
             return None
         try:
-            opened = await client.conversations_open(users=user)
-            sent = await client.chat_postMessage(channel=opened["channel"]["id"],
-                                                 **message(reply))
+            sent = await client.chat_postMessage(
+                channel=await self._dm_channel(client, user_external_id), **message(reply))
         except SlackApiError as exc:
+            self._dm_channels.pop(user_external_id, None)  # ask again next time
             if (error := refused(exc, UNREACHABLE)) is None:
                 raise
             log.info("cannot DM slack user %s: %s", user_external_id, error)
