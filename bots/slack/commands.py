@@ -16,6 +16,7 @@ from bots.core.grammar import UsageError
 from bots.core.results import Reply, Result
 from bots.core.rich import rich
 from bots.core.verbs import account, browse, communities, escrow, moderation, reviews
+from bots.core.verbs import matches as recommended
 from bots.core.verbs import settings as settings_verb
 from bots.slack import modals
 from bots.slack.answer import Respond, bot_of, run
@@ -51,6 +52,8 @@ async def challenge(bot: SlackBot, caller: Caller, verb: str, rest: str,
         return await browse.list_open(caller, rest)
     if verb == "show":
         return await browse.show(caller, challenge_id(rest, "show"))
+    if verb == "matches":
+        return await recommended.solvers(caller, rest.strip())
     if verb == "my":
         return await browse.my(caller)
     if verb == "fund":
@@ -89,7 +92,10 @@ async def moderate(caller: Caller, verb: str, rest: str, body: dict[str, Any]) -
                                        words[1] if len(words) > 1 else "")
     if verb == "reports":
         return await moderation.reports(caller)
-    raise UsageError("help", f"Moderators have ban, unban, remove and reports; not “{verb}”.")
+    if verb == "flags":
+        return await moderation.money_flags(caller)
+    raise UsageError("help", f"Moderators have ban, unban, remove, reports and flags; not "
+                             f"“{verb}”.")
 
 
 async def target_user(caller: Caller, rest: str, body: dict[str, Any]) -> str:

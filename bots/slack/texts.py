@@ -19,6 +19,7 @@ USAGE: dict[str, str] = {
     "post": "/challenge post — post a challenge (a form opens)",
     "list": "/challenge list [words] — open challenges, optionally matching words",
     "show": "/challenge show ID — one challenge, with its buttons",
+    "matches": "/challenge matches ID — who would fit a challenge you posted, and why",
     "apply": "/challenge apply ID — apply to a challenge (a form opens)",
     "my": "/challenge my — what you posted, solve and applied to",
     "fund": "/challenge fund ID — pay the reward into escrow (you confirm first)",
@@ -35,6 +36,8 @@ MOD_USAGE: dict[str, str] = {
     "unban": "/challenge-mod unban @user|USER_ID — lift a ban",
     "remove": "/challenge-mod remove ID [reason] — take a challenge down",
     "reports": "/challenge-mod reports — open reports",
+    "flags": "/challenge-mod flags — open money flags: ledger/gateway mismatches, stuck or "
+             "unexpected payments",
 }
 # The core's verb names where they differ from ours (a UsageError names the core's verb).
 VERB_ALIASES = {"challenge": "show"}
