@@ -28,12 +28,22 @@ GROUP = "slack"
 
 def setup(rt: Runtime) -> SlackBot:
     """The app, with the core's delivery as the consumer of the event log's ``slack`` group
-    (DMs for notifications and chat, cards in opted-in channels)."""
+    (DMs for notifications and chat, cards in opted-in channels), and the Home tab drawn
+    again for whoever was notified."""
     from bots.core.delivery import Delivery
+    from bots.slack import home
     from bots.slack.app import build
+    from domain.events import Event, NotificationCreated
 
     bot = build(rt.deps, rt.settings)
-    bot.delivery = rt.consume_events(GROUP, Delivery(bot.platform).handle)
+    delivery = Delivery(bot.platform)
+
+    async def deliver(event: Event, key: str = "") -> None:
+        await delivery.handle(event, key)
+        if isinstance(event, NotificationCreated):
+            await home.refresh(bot, event.user_id)  # the Home tab shows what changed
+
+    bot.delivery = rt.consume_events(GROUP, deliver)
     return bot
 
 

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 BOT = "openchance"  # the key of our SlackBot in Bolt's context
 Work = Callable[[Caller], Awaitable[Result | Sequence[Result]]]
+TROUBLE = ("⚠️ Something went wrong on our side. Try again in a moment; if it keeps "
+           "happening, the moderators can see it in the logs.")
 
 
 def bot_of(context: Any) -> SlackBot:
@@ -97,3 +99,10 @@ async def run(bot: SlackBot, body: dict[str, Any], answer: Answer, work: Work, *
         await answer.send(as_replies(results))
     except EXPLAINED as exc:
         await answer.refuse(explained(exc, verb, moderating=moderating))
+    except Exception:
+        # Slack already has its acknowledgement, so nothing else would tell the person.
+        log.exception("slack %s failed", verb or "interaction")
+        try:
+            await answer.refuse(rich(TROUBLE))
+        except Exception:
+            log.warning("could not tell the person either", exc_info=True)

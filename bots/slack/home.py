@@ -1,12 +1,15 @@
-"""The App Home tab (``views.publish``, drawn again each time the person opens it): what
+"""The App Home tab (``views.publish``, drawn again each time the person opens it and after
+each notification they get): what
 they posted, what they solve, where they applied (the core's overview), and the escrows of
 their challenges with what is held and what was paid."""
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 
 from bots.core.caller import Caller
 from bots.core.presenters import escrow_summary
@@ -14,12 +17,19 @@ from bots.core.rich import Rich, bold, lines, rich
 from bots.core.verbs import browse
 from bots.slack.answer import bot_of, caller_of
 from bots.slack.events import given_back_on_failure
+from bots.slack.people import split
 from bots.slack.render import mrkdwn, section
-from bots.slack.texts import COMMAND
+from bots.slack.texts import COMMAND, COMMANDS
 from domain.errors import DomainError
-from domain.services import escrow
+from domain.models.users import Platform
+from domain.services import accounts, escrow
+from domain.services.common import load_actor
 from domain.services.overview import my_overview
 
+if TYPE_CHECKING:
+    from bots.slack.app import SlackBot
+
+log = logging.getLogger(__name__)
 ESCROWS_SHOWN = 10
 
 
@@ -51,6 +61,25 @@ async def home_view(caller: Caller) -> dict[str, Any]:
     if held:
         blocks += [{"type": "divider"}, *section(mrkdwn(held))]
     return {"type": "home", "blocks": blocks[:100]}
+
+
+async def refresh(bot: SlackBot, user_id: str) -> None:
+    """Draw the Home tab again for each Slack account of ``user_id`` (after a notification:
+    something of theirs changed). Best effort: a tab that cannot be drawn now is drawn when
+    it is opened."""
+    for identity in await accounts.identities_of(user_id):
+        if identity.platform != Platform.SLACK:
+            continue
+        try:
+            team, user = split(identity.external_id)
+            client = await bot.platform.client_for(team)
+            if client is None:
+                continue
+            caller = Caller(bot.deps, await load_actor(user_id), Platform.SLACK,
+                            identity.external_id, COMMANDS)
+            await client.views_publish(user_id=user, view=await home_view(caller))
+        except (DomainError, SlackApiError, ValueError) as exc:
+            log.info("home tab of %s not refreshed: %s", identity.external_id, exc)
 
 
 def register(app: AsyncApp) -> None:

@@ -75,3 +75,12 @@ async def test_an_event_whose_handling_failed_is_handled_on_slacks_retry(
     assert len(retried) == 1 and "reply in its thread" in retried[0].readable
     assert await bea.say("hello?", event_id="Ev0FAILED", headers={
         "X-Slack-Retry-Num": "2"}) == []
+
+
+async def test_an_unexpected_failure_after_the_ack_is_still_told(
+        slack: Slack, slack_api: FakeSlackApi) -> None:
+    admin = slack.person("U0ADA", "Ada", admin=True)
+    slack_api.failures["users.info"] = ["internal_error"]  # not a refusal: a failure
+    answer = await admin.ask("announce on", channel=CHANNEL)
+    assert "Something went wrong on our side" in answer.readable
+    assert answer.visible_to == admin.id

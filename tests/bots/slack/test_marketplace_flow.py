@@ -99,7 +99,10 @@ async def test_post_apply_accept_fund_submit_release_review(
     mine = await dave.ask("my")
     assert "You solve" in mine.readable and "completed" in mine.readable
 
-    # --- the App Home tab: challenges, applications and escrows ---
+    # --- the App Home tab: drawn again after each notification, and when opened ---
+    dave_home = json.dumps(slack_api.homes[dave.id])  # Dave never opened it
+    assert "You solve" in dave_home and "Your escrows" in dave_home
+    assert "Port the parser to Rust" in dave_home and "released" in dave_home
     status, _ = await slack.post(carol.event({"type": "app_home_opened", "tab": "home",
                                               "channel": carol.dm}), "application/json")
     assert status == 200
