@@ -1,6 +1,6 @@
 """The Events API: messages in a person's DM with the app. A message in the thread of a
-relayed chat message goes into that conversation (the same one the web app shows); anything
-else gets a pointer to the commands.
+relayed chat message goes into that conversation (the same one the web app shows); one that
+starts with a verb ("list rust", "my") is that command; anything else gets a pointer.
 
 Slack sends an event again when it thinks we missed it (``X-Slack-Retry-Num``); every event
 is handled once, by a receipt on its ``event_id`` claimed before the work (given back when
@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
@@ -19,15 +19,22 @@ from slack_bolt.response import BoltResponse
 from bots.core.actions import REPLY, Action
 from bots.core.caller import Caller
 from bots.core.errors import EXPLAINED
-from bots.core.results import Reply
+from bots.core.results import Reply, as_replies
 from bots.core.rich import rich
 from bots.core.verbs import chat
 from bots.slack.answer import bot_of, caller_of, explained
+from bots.slack.commands import challenge, verb_and_rest
 from bots.slack.render import message
 from bots.slack.texts import COMMAND
 from domain.services import receipts
 
+if TYPE_CHECKING:
+    from bots.slack.app import SlackBot
+
 log = logging.getLogger(__name__)
+# What a DM to the app may say without the slash command (no forms, no channel settings).
+TYPED_VERBS = frozenset({"help", "start", "link", "list", "show", "matches", "my", "fund",
+                         "submit", "release", "refund", "review", "settings"})
 RECEIPT = "openchance_event_receipt"  # the claimed receipt's key, in Bolt's context
 
 
@@ -86,20 +93,30 @@ def register(app: AsyncApp) -> None:
             return  # channels (not subscribed), edits, joins, and our own messages
         async with bot.pending.busy(), given_back_on_failure(context):
             channel, ts = str(event["channel"]), str(event["ts"])
-            thread = str(event.get("thread_ts") or "")
+            text, thread = str(event.get("text") or ""), str(event.get("thread_ts") or "")
             conversation_id = (conversation_of(await parent_message(client, channel, thread))
                                if thread and thread != ts else None)
             caller: Caller = await caller_of(bot, body)
-            if conversation_id is None:
-                answer = Reply(rich(f"To answer a message, reply in its thread. {COMMAND} "
-                                    f"help lists what I can do."))
-            else:
-                try:
+            try:
+                if conversation_id is not None:
                     # The message's own ts makes a repeated delivery post it once.
-                    answer = await chat.send(caller, conversation_id,
-                                             str(event.get("text") or ""), f"sl:{channel}:{ts}")
-                except EXPLAINED as exc:  # a refusal is explained in the thread
-                    answer = Reply(explained(exc, None))
-            await client.chat_postMessage(channel=channel, thread_ts=thread or None,
-                                          **message(answer))
+                    answers = as_replies(await chat.send(caller, conversation_id, text,
+                                                         f"sl:{channel}:{ts}"))
+                else:
+                    answers = await typed_command(bot, caller, text, body)
+            except EXPLAINED as exc:  # a refusal is explained where it was asked
+                answers = [Reply(explained(exc, None))]
+            for answer in answers:
+                await client.chat_postMessage(channel=channel, thread_ts=thread or None,
+                                              **message(answer))
 
+
+async def typed_command(bot: SlackBot, caller: Caller, text: str,
+                        body: dict[str, Any]) -> list[Reply]:
+    """A DM such as "list rust" or "my" is read as ``/challenge list rust``; the verbs that
+    open a form (post, apply) need a slash command, which carries the form's trigger."""
+    verb, rest = verb_and_rest(text)
+    if verb not in TYPED_VERBS:
+        return [Reply(rich(f"To answer a message, reply in its thread. {COMMAND} help (or "
+                           "just “help” here) lists what I can do."))]
+    return as_replies(await challenge(bot, caller, verb, rest, body))

@@ -10,7 +10,10 @@ from typing import Any
 
 import socketio
 
+from domain.models.users import Platform
+from domain.services import accounts, challenges
 from tests.bots.slack.conftest import Slack
+from tests.conftest import challenge_data
 
 
 async def next_body(arrived: asyncio.Queue[dict[str, Any]], body: str) -> dict[str, Any]:
@@ -76,3 +79,18 @@ async def test_messages_cross_between_slack_and_the_web(slack: Slack) -> None:
         assert items[1]["sender_id"] == first["sender_id"] != items[0]["sender_id"]
     finally:
         await web.disconnect()
+
+
+async def test_a_dm_that_starts_with_a_verb_is_that_command(slack: Slack, deps: Any) -> None:
+    owner = await accounts.platform_user(deps, Platform.SLACK, "T0001:U0OWN", "Own")
+    posted = await challenges.post_challenge(deps, owner.id, challenge_data())
+    own = slack.person("U0OWN", "Own")
+    [listing] = await own.say("list importer")
+    assert "Make the importer fast" in listing.readable and listing.channel == own.dm
+    [confirm] = await own.say(f"fund {posted.id}")
+    assert "300.00 USD" in confirm.readable
+    assert [b["text"]["text"] for b in confirm.buttons()] == ["✅ Fund 300.00 USD", "Cancel"]
+    [usage] = await own.say("submit")
+    assert "is missing" in usage.readable
+    [pointer] = await own.say("post")  # a form needs the slash command's trigger
+    assert "/challenge help" in pointer.readable
