@@ -1,9 +1,11 @@
 """``openchance serve``: one realtime node (HTTP API, Socket.IO, web client), plus the Telegram
-bot and the Slack app (HTTP mode) when their tokens are set, plus the worker's jobs when
-everything is embedded."""
+bot and the Slack app (HTTP mode) when their tokens are set, the Discord bot's HTTP
+interactions endpoint when DISCORD_PUBLIC_KEY is also set (never its gateway: that is
+``openchance bot discord``), plus the worker's jobs when everything is embedded."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -18,6 +20,7 @@ from openchance.runtime import Runtime, build_runtime
 from openchance.settings import Settings
 
 RUNTIME = web.AppKey("runtime", Runtime)
+logger = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, deps: Deps | None = None, *, demo: bool = False,
@@ -37,6 +40,14 @@ def create_app(settings: Settings, deps: Deps | None = None, *, demo: bool = Fal
         from bots import slack
 
         slack.mount(app, slack.setup(rt))
+    if settings.discord_public_key:
+        if settings.discord_bot_token:
+            from bots import discord
+
+            discord.mount(app, discord.setup(rt))
+        else:
+            logger.error("DISCORD_PUBLIC_KEY is set but DISCORD_BOT_TOKEN is not: Discord's "
+                      "interactions endpoint is not served")
     # With Redis, `openchance worker` runs the jobs (one of them, not every node); embedded,
     # this process is the whole platform.
     if not settings.redis_url:

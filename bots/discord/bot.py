@@ -17,6 +17,7 @@ from bots.discord.cogs import COGS
 from bots.discord.platform import DiscordPlatform
 from bots.discord.rest import point_rest_at
 from domain.deps import Deps
+from domain.jobs import Consumer
 from openchance.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,8 @@ class OpenChanceBot(commands.AutoShardedBot):
         self.settings = settings
         self.platform = DiscordPlatform(self)
         self.outbox = Outbox("discord")
+        # The event log's consumer of the "discord" group, once registered (``setup``).
+        self.delivery: Consumer | None = None
 
     async def setup_hook(self) -> None:
         for cog in COGS:

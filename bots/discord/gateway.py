@@ -12,7 +12,7 @@ import logging
 import signal
 from typing import TYPE_CHECKING
 
-from bots.core import delivery
+from bots.discord import setup
 from openchance.runtime import Runtime, runtime
 from openchance.settings import Settings
 
@@ -20,26 +20,25 @@ if TYPE_CHECKING:
     from bots.discord.bot import OpenChanceBot
 
 log = logging.getLogger(__name__)
-GROUP = "discord"
 
 
 async def run_gateway(settings: Settings) -> int:
     if not settings.discord_bot_token:
         log.error("DISCORD_BOT_TOKEN is not set; there is no bot to run")
         return 2
-    from bots.discord.bot import build_bot
-
     if not settings.mongodb_url:
         log.warning("MONGODB_URL is unset: this bot has its own in-memory store, separate from "
                     "any `openchance serve`. Point both at the same MongoDB to share one.")
+    if settings.discord_public_key:
+        log.warning("DISCORD_PUBLIC_KEY is set: `openchance serve` answers interactions over "
+                    "HTTP, and once the application's Interactions Endpoint URL points there "
+                    "Discord sends none through this gateway process (it still delivers DMs)")
     built: list[OpenChanceBot] = []
 
-    def setup(rt: Runtime) -> None:
-        bot = build_bot(rt.deps, settings, deliver_in_process=False)
-        rt.consume_events(GROUP, delivery.Delivery(bot.platform).handle)
-        built.append(bot)
+    def build(rt: Runtime) -> None:
+        built.append(setup(rt))
 
-    async with runtime(settings, "bot discord", setup=setup):
+    async with runtime(settings, "bot discord", setup=build):
         bot = built[0]
         loop = asyncio.get_running_loop()
         for stop in (signal.SIGINT, signal.SIGTERM):

@@ -1,9 +1,15 @@
 """The forms Discord opens: posting a challenge, a proposal, a chat message. Opening a modal
 must be the first answer to an interaction, so nothing slow happens before it; the submit is
-deferred and then calls the core."""
+deferred and then calls the core.
+
+Each form's custom_id says which form it is and what for (``restore``), so a submission can
+be handled by a process that did not open the form (HTTP mode: any ``serve`` node); and it is
+new at each opening, since discord.py keeps open forms by custom_id and two people filling in
+the same form must not share one."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import discord
@@ -15,6 +21,11 @@ from bots.core.verbs import applying, chat, posting
 from bots.discord.respond import HANDLED, run
 
 Interaction = discord.Interaction[Any]
+
+
+def form_id(form: str, target: str = "") -> str:
+    """``oc-FORM:NONCE:TARGET``; the target last, so a long one typed in is what is cut."""
+    return f"oc-{form}:{secrets.token_hex(4)}:{target}"[:100]
 
 
 class PostModal(discord.ui.Modal, title="Post a challenge"):
@@ -31,6 +42,9 @@ class PostModal(discord.ui.Modal, title="Post a challenge"):
     milestones: discord.ui.TextInput[Any] = discord.ui.TextInput(
         label="Milestones (optional)", style=discord.TextStyle.paragraph, required=False,
         max_length=1000, placeholder="One per line, title: amount (adding up to the reward)")
+
+    def __init__(self) -> None:
+        super().__init__(custom_id=form_id("post"))
 
     async def on_submit(self, interaction: Interaction) -> None:
         category, _, tags = self.category.value.partition(":")
@@ -50,7 +64,7 @@ class ApplyModal(discord.ui.Modal, title="Apply"):
         placeholder="How you would solve it, and by when.")
 
     def __init__(self, challenge_id: str) -> None:
-        super().__init__(custom_id=f"oc-apply:{challenge_id}"[:100])
+        super().__init__(custom_id=form_id("apply", challenge_id))
         self.challenge_id = challenge_id
 
     async def on_submit(self, interaction: Interaction) -> None:
@@ -64,7 +78,8 @@ class MessageModal(discord.ui.Modal, title="Message"):
         placeholder="It goes to the same conversation the web app shows.")
 
     def __init__(self, *, conversation_id: str | None, application_id: str | None) -> None:
-        super().__init__(custom_id=f"oc-message:{conversation_id or application_id}"[:100])
+        super().__init__(custom_id=form_id("reply", conversation_id) if conversation_id else
+                         form_id("chat", str(application_id)))
         self.conversation_id, self.application_id = conversation_id, application_id
 
     async def on_submit(self, interaction: Interaction) -> None:
@@ -76,6 +91,26 @@ class MessageModal(discord.ui.Modal, title="Message"):
                                    f"dc:{interaction.id}")
 
         await run(interaction, send)
+
+
+def restore(custom_id: str) -> discord.ui.Modal | None:
+    """The form a submission's custom_id names, under that same custom_id (None: not one of
+    ours)."""
+    form, _, rest = custom_id.partition(":")
+    target = rest.partition(":")[2]
+    modal: discord.ui.Modal
+    if form == "oc-post":
+        modal = PostModal()
+    elif form == "oc-apply" and target:
+        modal = ApplyModal(target)
+    elif form == "oc-reply" and target:
+        modal = MessageModal(conversation_id=target, application_id=None)
+    elif form == "oc-chat" and target:
+        modal = MessageModal(conversation_id=None, application_id=target)
+    else:
+        return None
+    modal.custom_id = custom_id
+    return modal
 
 
 async def open_post(interaction: Interaction) -> None:

@@ -2,7 +2,9 @@
 calls when it logs in, syncs commands, answers interactions (callbacks, follow-ups, edits of
 the original response), opens DMs, posts and edits messages, and reads a server's roles and
 members; and the gateway websocket (hello, identify, ready, heartbeats) through which
-``dispatch`` delivers events such as INTERACTION_CREATE. State a test can assert on:
+``dispatch`` delivers events such as INTERACTION_CREATE (in HTTP mode tests POST them to
+``openchance serve`` as Discord does and hand the response to ``acknowledge``). State a test
+can assert on:
 ``messages`` (who can see each), ``modals``, ``callbacks`` (the order and time of every
 acknowledgement), ``commands`` synced."""
 
@@ -65,6 +67,7 @@ class FakeDiscordApi:
     by_token: dict[str, list[int]] = field(default_factory=dict)  # token -> messages it made
     modals: dict[str, dict[str, Any]] = field(default_factory=dict)
     callbacks: list[tuple[str, int, float]] = field(default_factory=list)  # token, type, at
+    acknowledgements: dict[str, asyncio.Event] = field(default_factory=dict)  # by token
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     guilds: dict[int, dict[str, Any]] = field(default_factory=dict)
     members: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
@@ -198,7 +201,12 @@ class FakeDiscordApi:
         return int(user["id"]) if private else None
 
     async def _callback(self, request: web.Request) -> web.Response:
-        token, body = request.match_info["token"], await request.json()
+        return _json(self.acknowledge(request.match_info["token"], await request.json()))
+
+    def acknowledge(self, token: str, body: dict[str, Any]) -> dict[str, Any]:
+        """The first answer to an interaction: POSTed to the callback endpoint (gateway mode),
+        or the body of the response to Discord's own POST (HTTP mode, ``answered_over_http``).
+        Returns what the callback endpoint says (``with_response``)."""
         interaction = self.interactions[token]
         kind, data = body["type"], body.get("data") or {}
         self.callbacks.append((token, kind, time.monotonic()))
@@ -214,23 +222,42 @@ class FakeDiscordApi:
                 sent = self._update(self.originals[token], data)
         elif kind == 9:
             self.modals[token] = data
+        self._acknowledged(token).set()
         response: dict[str, Any] = {"interaction": {
-            "id": request.match_info["id"], "type": interaction["type"],
+            "id": interaction["id"], "type": interaction["type"],
             "response_message_loading": kind == 5,
             "response_message_ephemeral": bool((data.get("flags") or 0) & EPHEMERAL)},
             "resource": {"type": kind}}
         if sent is not None:
             response["interaction"]["response_message_id"] = str(sent.id)
             response["resource"]["message"] = sent.payload
-        return _json(response)
+        return response
+
+    def _acknowledged(self, token: str) -> asyncio.Event:
+        return self.acknowledgements.setdefault(token, asyncio.Event())
+
+    async def _after_acknowledgement(self, token: str) -> web.Response | None:
+        """Discord takes follow-ups and edits only for an acknowledged interaction. Over HTTP
+        the acknowledgement is a response the test is still reading when the bot's next
+        request may already arrive here, so wait for it a moment (as Discord, having
+        received it first, would not need to)."""
+        try:
+            await asyncio.wait_for(self._acknowledged(token).wait(), 5)
+        except TimeoutError:
+            return _json({"message": "Unknown Webhook", "code": 10015}, status=404)
+        return None
 
     async def _edit_original(self, request: web.Request) -> web.Response:
         token = request.match_info["token"]
+        if (refused := await self._after_acknowledgement(token)) is not None:
+            return refused
         return _json(self._update(self.originals[token],
                                               await _body(request)).payload)
 
     async def _delete_original(self, request: web.Request) -> web.Response:
         token = request.match_info["token"]
+        if (refused := await self._after_acknowledgement(token)) is not None:
+            return refused
         gone = self.originals.pop(token)
         del self.messages[gone]
         self.by_token[token].remove(gone)
@@ -238,6 +265,8 @@ class FakeDiscordApi:
 
     async def _follow_up(self, request: web.Request) -> web.Response:
         token, body = request.match_info["token"], await _body(request)
+        if (refused := await self._after_acknowledgement(token)) is not None:
+            return refused
         interaction = self.interactions[token]
         sent = self._message(int(interaction["channel_id"]), body,
                              self._seen_by(interaction, body.get("flags") or 0), token)
