@@ -61,6 +61,9 @@ def mount(app: web.Application, bot: OpenChanceBot) -> None:
         entered = async_context.set(first)
         try:
             hand_over(payload)
+        except (KeyError, TypeError, ValueError):  # signed, yet not what discord.py parses
+            log.exception("Discord interaction %s could not be parsed", payload["id"])
+            return web.json_response({"error": "not an interaction"}, status=400)
         finally:
             async_context.reset(entered)
         try:

@@ -69,11 +69,16 @@ def test_one_worker_and_one_process_per_bot(compose: dict[str, Any]) -> None:
     workers = [n for n, s in services.items() if s.get("command") == ["openchance", "worker"]]
     assert workers == ["worker"]
     for token, bot in [("TELEGRAM_BOT_TOKEN", "telegram"), ("DISCORD_BOT_TOKEN", "discord")]:
-        with_token = [n for n, s in services.items() if token in (s.get("environment") or {})]
+        with_token = [n for n, s in services.items() if token in (s.get("environment") or {})
+                      and "DISCORD_PUBLIC_KEY" not in s["environment"]]
         # Only the bot's own process holds its token: no app node polls or connects beside it.
+        # (Discord's app nodes hold it with DISCORD_PUBLIC_KEY: HTTP interactions, and
+        # openchance serve never connects to the gateway.)
         assert with_token == [f"{bot}-bot"], token
         assert services[f"{bot}-bot"]["command"] == ["openchance", "bot", bot]
         assert "deploy" not in services[f"{bot}-bot"], "never replicate a bot process"
+    serving = [n for n, s in services.items() if s.get("command", [])[1:2] == ["serve"]]
+    assert all("DISCORD_PUBLIC_KEY" in services[n]["environment"] for n in serving)
     # Slack: HTTP mode on the app nodes (stateless, any node answers), Socket Mode in one
     # process of its own, the only one holding the app-level token.
     with_app_token = [n for n, s in services.items()
