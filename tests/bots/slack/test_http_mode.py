@@ -8,6 +8,8 @@ import time
 from urllib.parse import urlencode
 
 from bots.slack.http import EVENTS_PATH
+from bots.slack.socket_mode import run_socket_mode
+from openchance.settings import Settings
 from tests.bots.slack.conftest import CHANNEL, FORM, Slack, signed
 from tests.bots.slack.fake_slack_api import FakeSlackApi
 
@@ -84,3 +86,15 @@ async def test_an_unexpected_failure_after_the_ack_is_still_told(
     answer = await admin.ask("announce on", channel=CHANNEL)
     assert "Something went wrong on our side" in answer.readable
     assert answer.visible_to == admin.id
+
+
+async def test_slack_can_verify_the_request_url(slack: Slack) -> None:
+    """What Slack sends when the manifest's Request URL is saved: the challenge, echoed."""
+    body = '{"token": "legacy", "challenge": "3eZbrw1aBm2rZgRNFdxV", "type": "url_verification"}'
+    status, answer = await slack.post(body, "application/json")
+    assert status == 200 and "3eZbrw1aBm2rZgRNFdxV" in answer
+
+
+async def test_bot_slack_explains_what_it_needs() -> None:
+    assert await run_socket_mode(Settings(_env_file=None)) == 2  # no token at all
+    assert await run_socket_mode(Settings(_env_file=None, slack_bot_token="xoxb-1")) == 2
