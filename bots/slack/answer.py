@@ -29,8 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 BOT = "openchance"  # the key of our SlackBot in Bolt's context
 Work = Callable[[Caller], Awaitable[Result | Sequence[Result]]]
-TROUBLE = ("⚠️ Something went wrong on our side. Try again in a moment; if it keeps "
-           "happening, the moderators can see it in the logs.")
+TROUBLE = "⚠️ Something went wrong on our side. Please try again in a moment."
 
 
 def bot_of(context: Any) -> SlackBot:

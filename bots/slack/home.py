@@ -17,6 +17,7 @@ from bots.core.rich import Rich, bold, lines, rich
 from bots.core.verbs import browse
 from bots.slack.answer import bot_of, caller_of
 from bots.slack.events import given_back_on_failure
+from bots.slack.modals import open_post
 from bots.slack.people import split
 from bots.slack.render import mrkdwn, section
 from bots.slack.texts import COMMAND, COMMANDS
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 ESCROWS_SHOWN = 10
+POST_BUTTON = "oc-home-post"  # the Home tab's own button: it opens the posting form
 
 
 async def escrows(caller: Caller) -> Rich:
@@ -55,6 +57,9 @@ async def home_view(caller: Caller) -> dict[str, Any]:
         {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn(rich(
             f"Post challenges, solve them, get paid through escrow. {COMMAND} help lists "
             "the commands."))}]},
+        {"type": "actions", "elements": [{
+            "type": "button", "action_id": POST_BUTTON, "style": "primary",
+            "text": {"type": "plain_text", "text": "Post a challenge"}}]},
         {"type": "divider"}]
     blocks += section(mrkdwn(overview.body))
     held = await escrows(caller)
@@ -83,6 +88,14 @@ async def refresh(bot: SlackBot, user_id: str) -> None:
 
 
 def register(app: AsyncApp) -> None:
+    @app.action(POST_BUTTON)
+    async def on_post_pressed(ack: Any, body: dict[str, Any], client: Any,
+                              context: Any) -> None:
+        bot = bot_of(context)
+        async with bot.pending.busy():
+            await ack()
+            await open_post(bot, client, body)
+
     @app.event("app_home_opened")
     async def on_home_opened(event: dict[str, Any], body: dict[str, Any], client: Any,
                              context: Any) -> None:

@@ -6,7 +6,7 @@ edited in place, and the App Home tab."""
 from __future__ import annotations
 
 import json
-from urllib.parse import urlparse
+from urllib.parse import urlencode, urlparse
 
 from domain.models.challenges import Application, Challenge
 from domain.models.escrow import Escrow
@@ -110,3 +110,22 @@ async def test_post_apply_accept_fund_submit_release_review(
     home = json.dumps(slack_api.homes[carol.id])
     assert "You posted" in home and "Port the parser to Rust" in home
     assert "Your escrows" in home and "released" in home
+
+
+async def test_the_home_tab_posts_too(slack: Slack, slack_api: FakeSlackApi) -> None:
+    """Its Post button opens the same form as /challenge post."""
+    una = slack.person("U0UNA", "Una")
+    await slack.post(una.event({"type": "app_home_opened", "tab": "home", "channel": una.dm}),
+                     "application/json")
+    await slack.settle()
+    home = slack_api.homes[una.id]
+    [button] = [e for b in home["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    payload = {"type": "block_actions", "team": {"id": "T0001"}, "user": una.user(),
+               "api_app_id": "A0001", "trigger_id": "trigger-home", "container": {
+                   "type": "view", "view_id": "VHOME"}, "view": {"id": "VHOME", **home},
+               "actions": [{"type": "button", "action_id": button["action_id"],
+                            "block_id": "b", "action_ts": "1"}]}
+    status, _ = await slack.post(urlencode({"payload": json.dumps(payload)}))
+    assert status == 200
+    await slack.settle()
+    assert slack_api.modals["trigger-home"]["title"]["text"] == "Post a challenge"
