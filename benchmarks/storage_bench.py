@@ -14,6 +14,7 @@ does, which the neighbours on a shared machine distort less than wall time) and 
 next to the figures measured before issue 18. Figures are printed, never asserted.
 
     .venv/bin/python benchmarks/storage_bench.py [--messages 20000] [--profile messages]
+    .venv/bin/python benchmarks/storage_bench.py --code ../before   # another checkout
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import sys
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 # Measured with this script on the code before issue 18's storage work (main at a732f0c),
@@ -33,8 +36,12 @@ BEFORE = {"messages": "3669-4665 us CPU each", "listing": "10519-10898 us CPU ea
 async def _app() -> Any:
     from aiohttp import web
 
-    from openchance.serve import create_app
-    from openchance.settings import Settings
+    try:
+        from openchance.serve import create_app
+        from openchance.settings import Settings
+    except ImportError:  # a checkout from before the runtime (--code for before figures)
+        from domain.settings import Settings  # type: ignore[no-redef]
+        from realtime.app import create_app  # type: ignore[no-redef]
 
     app = create_app(Settings(_env_file=None, redis_url=None, mongodb_url=None))
     runner = web.AppRunner(app)
@@ -99,7 +106,8 @@ async def listing(count: int, challenges: int) -> None:
 
     async def page(i: int) -> None:
         items, cursor = await list_challenges({"sort": "newest", "limit": "20",
-                                               "max_reward": str(10**8 - i)})
+                                               "max_reward": str(10**8 - i),
+                                               "currency": "usd"})
         orjson.dumps({"items": [render(ChallengeOut, c) for c in items], "next_cursor": cursor})
 
     await _measure("listing", count, page)
@@ -115,7 +123,12 @@ def main() -> None:
     parser.add_argument("--profile", choices=["messages", "listing"],
                         help="print a pyinstrument profile of one part instead")
     parser.add_argument("--cpu", type=int, default=0, help="the core to pin to")
+    parser.add_argument("--code", type=Path, default=None,
+                        help="run another checkout's application (before/after figures)")
     args = parser.parse_args()
+    if args.code is not None:
+        sys.path.insert(0, str(args.code.resolve()))
+        os.chdir(args.code)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {args.cpu})
     import uvloop
