@@ -3,6 +3,7 @@
 from domain.models.account_tokens import AccountToken
 from domain.models.alerts import NotificationPreferences, PendingAlert
 from domain.models.announcements import Announcement
+from domain.models.base import cheap_private_defaults
 from domain.models.challenges import Application, Challenge
 from domain.models.chat import Conversation, Message, Notification
 from domain.models.escrow import Escrow, Submission
@@ -30,3 +31,5 @@ ALL_DOCUMENTS = (
 )
 
 __all__ = [d.__name__ for d in ALL_DOCUMENTS] + ["ALL_DOCUMENTS"]
+
+cheap_private_defaults(ALL_DOCUMENTS)
