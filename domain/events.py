@@ -177,6 +177,8 @@ class MessageSent(Event):
     participant_ids: tuple[str, ...]
     # The message as rendered (domain.views.render_message), so subscribers need not read it.
     message: dict[str, Any] | None = None
+    # The sender's display name when it was sent (None in events written before it was added).
+    sender_name: str | None = None
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,26 @@ async def load_actor(actor_id: Any) -> User:
     return user
 
 
+# What load_actor's checks read, as stored.
+_STANDING = {"deleted_at": 1, "banned": 1, "ban_reason": 1}
+
+
+async def actor_fields(actor_id: Any, *fields: str) -> dict[str, Any]:
+    """``load_actor``'s checks on a projection, for paths that run per message: the stored
+    ``fields`` asked for (raw, as the store holds them) without reading and validating the
+    whole user."""
+    if not isinstance(actor_id, str) or not actor_id:
+        raise Unauthorized("sign in first")
+    projection = {**_STANDING, **dict.fromkeys(fields, 1)}
+    found: dict[str, Any] | None = await User.get_pymongo_collection().find_one(
+        {"_id": actor_id}, projection)
+    if found is None or found.get("deleted_at") is not None:
+        raise Unauthorized("unknown user")
+    if found.get("banned"):
+        raise Forbidden("this account is banned", reason=found.get("ban_reason"))
+    return found
+
+
 async def require_moderator(actor_id: Any) -> User:
     actor = await load_actor(actor_id)
     if actor.has_moderator_role and not actor.is_moderator:

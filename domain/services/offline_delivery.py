@@ -36,8 +36,11 @@ KEEP_SETTLED = timedelta(days=7)  # then settled alerts are deleted
 
 
 async def _mail_reachable(user_id: str, kind: str) -> bool:
-    user = await User.get(user_id)
-    return bool(user and user.email and user.email_verified and user.deleted_at is None
+    # Runs per message and recipient: the three fields it asks about, not the whole user.
+    user = await User.get_pymongo_collection().find_one(
+        {"_id": user_id}, {"email": 1, "email_verified": 1, "deleted_at": 1})
+    return bool(user and user.get("email") and user.get("email_verified")
+                and user.get("deleted_at") is None
                 and await wants(user_id, kind, Channel.EMAIL))
 
 
@@ -60,19 +63,27 @@ async def on_notification(event: NotificationCreated) -> None:
 
 
 async def on_message(event: MessageSent) -> None:
-    message = await Message.get(event.message_id)
-    if message is None:
-        return
-    sender = await User.get(event.sender_id)
-    name = sender.display_name if sender else "someone"
+    # The event carries the message and the sender's name; older events are read back.
+    if event.message is not None:
+        body = event.message["body"]
+        created_at = datetime.fromisoformat(event.message["created_at"])
+    else:
+        message = await Message.get(event.message_id)
+        if message is None:
+            return
+        body, created_at = message.body, message.created_at
+    name = event.sender_name
     for user_id in event.participant_ids:
         if user_id == event.sender_id or not await _mail_reachable(user_id, MESSAGE):
             continue
+        if name is None:
+            sender = await User.get(event.sender_id)
+            name = sender.display_name if sender else "someone"
         await _queue(PendingAlert(
-            user_id=user_id, ref=f"message:{message.id}", kind=MESSAGE,
-            text=f"{name}: {message.body[:300]}", link=f"/chat/{event.conversation_id}",
+            user_id=user_id, ref=f"message:{event.message_id}", kind=MESSAGE,
+            text=f"{name}: {body[:300]}", link=f"/chat/{event.conversation_id}",
             conversation_id=event.conversation_id, seq=event.seq,
-            created_at=message.created_at, due_at=message.created_at + SEEN_WITHIN))
+            created_at=created_at, due_at=created_at + SEEN_WITHIN))
 
 
 def subscribe_offline_delivery(deps: Deps) -> None:

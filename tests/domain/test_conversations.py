@@ -1,11 +1,24 @@
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from domain.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from domain.events import MessageSent, NotificationCreated
+from domain.models.alerts import PendingAlert
 from domain.models.chat import Message
-from domain.services import applications, challenges, conversations, notifications
+from domain.models.common import utcnow
+from domain.models.users import User
+from domain.services import (
+    applications,
+    challenges,
+    conversations,
+    notifications,
+    offline_delivery,
+)
+from domain.services.common import update_where
+from domain.views import render_message
 from tests.conftest import Users, challenge_data
 
 
@@ -109,3 +122,65 @@ async def test_notification_inbox(deps, users: Users) -> None:
     for bad in ([], "id", [1], ["x"] * 201):
         with pytest.raises(ValidationFailed):
             await notifications.mark_read(deps, alice.id, bad)
+
+
+async def test_a_sent_message_is_stored_as_beanie_stores_one(deps, users: Users) -> None:
+    # send_message writes the document itself (no per-insert encoding); it must be exactly
+    # what inserting the Message document writes, so reads and indexes see no difference.
+    alice, bob = await users.make("alice"), await users.make("bob")
+    chat = await conversations.open_conversation(deps, alice.id, {"user_id": bob.id})
+    sent = await conversations.send_message(deps, alice.id, {
+        "conversation_id": chat.id, "body": "héllo", "client_id": "c1"})
+    collection = Message.get_pymongo_collection()
+    ours = await collection.find_one({"_id": sent.id})
+    twin = Message(**sent.model_dump(exclude={"id"}) | {"client_id": "c2", "seq": 2})
+    await twin.insert()
+    beanies = await collection.find_one({"_id": twin.id})
+    assert ours is not None and beanies is not None
+    assert list(ours) == list(beanies)
+    assert {k: type(v) for k, v in ours.items()} == {k: type(v) for k, v in beanies.items()}
+    assert {k: v for k, v in ours.items() if k not in ("_id", "seq", "client_id")} == {
+        k: v for k, v in beanies.items() if k not in ("_id", "seq", "client_id")}
+    # What the send returned and announced is what a read gives back.
+    stored = await Message.get(sent.id)
+    assert stored == sent
+    [event] = [e for e in deps.bus.published if isinstance(e, MessageSent)]
+    assert event.message == render_message(stored) and event.sender_name == "alice"
+    assert event.participant_ids == tuple(chat.participant_ids)
+
+
+async def test_sending_checks_the_actor_as_every_action_does(deps, users: Users) -> None:
+    alice, bob = await users.make("alice"), await users.make("bob")
+    chat = await conversations.open_conversation(deps, alice.id, {"user_id": bob.id})
+    payload = {"conversation_id": chat.id, "body": "hi", "client_id": "c1"}
+    with pytest.raises(Unauthorized):
+        await conversations.send_message(deps, "ghost", payload)
+    await update_where(User, {"_id": alice.id}, {"$set": {"banned": True, "ban_reason": "spam"}})
+    with pytest.raises(Forbidden) as banned:
+        await conversations.send_message(deps, alice.id, payload)
+    assert banned.value.details.get("reason") == "spam"
+    await update_where(User, {"_id": bob.id}, {"$set": {"deleted_at": utcnow()}})
+    with pytest.raises(Unauthorized):
+        await conversations.send_message(deps, bob.id, payload)
+    assert await Message.count() == 0
+
+
+@pytest.mark.parametrize("carried", [True, False])
+async def test_an_offline_alert_reads_only_what_the_event_does_not_carry(
+        deps, users: Users, carried: bool) -> None:
+    # Events written before MessageSent carried the message and the sender's name are still
+    # on the durable log: the alert reads those back and says the same.
+    alice, bob = await users.make("alice"), await users.make("bob")
+    await update_where(User, {"_id": bob.id}, {"$set": {"email_verified": True}})
+    chat = await conversations.open_conversation(deps, alice.id, {"user_id": bob.id})
+    sent = await conversations.send_message(deps, alice.id, {
+        "conversation_id": chat.id, "body": "are you there?", "client_id": "c1"})
+    [event] = [e for e in deps.bus.published if isinstance(e, MessageSent)]
+    assert event.message is not None and event.sender_name == "alice"
+    await PendingAlert.find({}).delete()
+    if not carried:
+        event = dataclasses.replace(event, message=None, sender_name=None)
+    await offline_delivery.on_message(event)
+    [alert] = await PendingAlert.find({}).to_list()
+    assert (alert.user_id, alert.text, alert.seq) == (bob.id, "alice: are you there?", 1)
+    assert alert.created_at == sent.created_at
