@@ -41,6 +41,7 @@ async def _app() -> Any:
         from openchance.settings import Settings
     except ImportError:  # a checkout from before the runtime (--code for before figures)
         from domain.settings import Settings  # type: ignore[no-redef]
+
         from realtime.app import create_app  # type: ignore[no-redef]
 
     app = create_app(Settings(_env_file=None, redis_url=None, mongodb_url=None))

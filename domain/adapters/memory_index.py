@@ -61,6 +61,9 @@ class IndexedCollectionStore(CollectionStore):
         self._next_position = 0
         # Bumped by every change, so cached sort orders know when they are stale.
         self.version = 0
+        # True while mongomock inserts one document: its __setitem__ has just linked it, so
+        # the unique check that follows need not link it again.
+        self.inserting = False
         self._orders: dict[tuple[tuple[str, ...], bool], tuple[int, list[Any] | None]] = {}
 
     # --- keeping the maps current -------------------------------------------------------
@@ -249,13 +252,25 @@ class IndexedCollection(mongomock.Collection):
             return (doc for doc in docs if filter_applies(filter, doc))
         return (doc for doc in docs if _decide(matcher, filter, doc))
 
+    def _insert(self, data: Any, session: Any = None, ordered: bool = True) -> Any:
+        store = self._store
+        if not isinstance(data, Mapping) or not isinstance(store, IndexedCollectionStore):
+            return super()._insert(data, session, ordered)
+        store.inserting = True
+        try:
+            return super()._insert(data, session, ordered)
+        finally:
+            store.inserting = False
+
     def _ensure_uniques(self, new_data: Any) -> None:
-        # Called after every insert and in-place change of a document: refresh its entries,
-        # then answer each unique index from the maps where they can tell.
+        # Called after every insert and in-place change of a document: refresh its entries
+        # (an insert's __setitem__ did already), then answer each unique index from the maps
+        # where they can tell.
         store = self._store
         if not isinstance(store, IndexedCollectionStore):
             return super()._ensure_uniques(new_data)
-        store.reindex(new_data["_id"])
+        if not store.inserting:
+            store.reindex(new_data["_id"])
         verdicts = [store.unique_verdict(new_data, index) for index in store.indexes.values()
                     if index.get("unique")]
         if False in verdicts:

@@ -18,6 +18,7 @@ from pymongo.results import BulkWriteResult
 
 from domain.adapters.memory_cursor import MemoryCursor, find_first
 from domain.adapters.memory_index import indexed
+from domain.adapters.memory_update import update_one as plain_update_one
 
 _SERVER_VERSION = "7.0.0"
 
@@ -48,8 +49,8 @@ class MemoryCollection:
 
     async def find_one(self, filter: Any = None, *args: Any, **kwargs: Any) -> Any:
         kwargs = _drop_session(kwargs)
-        if not args and set(kwargs) <= {"projection"}:
-            return find_first(self._sync, filter, kwargs.get("projection"))
+        if len(args) <= 1 and set(kwargs) <= {"projection"} and not (args and kwargs):
+            return find_first(self._sync, filter, args[0] if args else kwargs.get("projection"))
         return self._sync.find_one(filter, *args, **kwargs)
 
     async def aggregate(self, pipeline: list[Any], **kwargs: Any) -> MemoryCursor:
@@ -63,7 +64,9 @@ class MemoryCollection:
         return self._sync.insert_many(list(documents), **_drop_session(kwargs))
 
     async def update_one(self, filter: Any, update: Any, **kwargs: Any) -> Any:
-        return self._sync.update_one(filter, update, **_drop_session(kwargs))
+        kwargs = _drop_session(kwargs)
+        fast = plain_update_one(self._sync, filter, update, kwargs)
+        return fast if fast is not None else self._sync.update_one(filter, update, **kwargs)
 
     async def update_many(self, filter: Any, update: Any, **kwargs: Any) -> Any:
         return self._sync.update_many(filter, update, **_drop_session(kwargs))
