@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import dataclasses
-import functools
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
@@ -44,9 +43,14 @@ def _copied(value: Any) -> Any:
     return copy.deepcopy(value)  # anything else, as asdict would
 
 
-@functools.cache
-def _fields(cls: type[Event]) -> tuple[dataclasses.Field[Any], ...]:
-    return dataclasses.fields(cls)
+_FIELDS: dict[type, tuple[dataclasses.Field[Any], ...]] = {}
+
+
+def _fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
+    found = _FIELDS.get(cls)
+    if found is None:
+        found = _FIELDS[cls] = dataclasses.fields(cls)
+    return found
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def update_one(collection: mongomock.Collection, filter: Any, update: Any,
     # As mongomock's _update: stored datetimes are naive UTC with milliseconds.
     patch: Any = helpers.patch_datetime_awareness_in_document
     spec = patch(filter)
-    updaters: Any = mongomock_collection._updaters  # type: ignore[attr-defined]
+    updaters: Any = mongomock_collection._updaters
     doc = next(iter(collection._iter_documents(spec)), None)
     if doc is None:
         return _result(0, 0)
