@@ -11,6 +11,7 @@ import mongomock
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from mongomock.filtering import filter_applies
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from domain.adapters.memory_mongo import MemoryMongoClient
@@ -36,23 +37,43 @@ def _outcome(run, *args):
     return None if result is None else (result.matched_count, result.modified_count)
 
 
-@settings(max_examples=400, deadline=None)
-@given(doc=DOCS, update=UPDATES)
-def test_the_fast_path_updates_as_mongomock_does(doc, update) -> None:
-    fast = mongomock.MongoClient()["d"]["c"]
+def _pair(indexed: bool):
     slow = mongomock.MongoClient()["d"]["c"]
+    if not indexed:
+        return mongomock.MongoClient()["d"]["c"], slow
+    fast = MemoryMongoClient()["d"]["c"]._sync  # hash-indexed, as the application's
+    for c in (fast, slow):
+        c.create_index([("k", 1)], unique=True)
+        c.create_index([("n", 1), ("m", 1)])
+        c.insert_one({"_id": 2, "k": "b", "n": 1})
+    return fast, slow
+
+
+@settings(max_examples=400, deadline=None)
+@given(doc=DOCS, update=UPDATES, indexed=st.booleans())
+def test_the_fast_path_updates_as_mongomock_does(doc, update, indexed) -> None:
+    fast, slow = _pair(indexed)
+    try:
+        slow.insert_one(dict(doc))
+    except DuplicateKeyError:
+        return
     fast.insert_one(dict(doc))
-    slow.insert_one(dict(doc))
     answered = _outcome(update_one, fast, {"_id": 1}, update, {})
     expected = _outcome(slow.update_one, {"_id": 1}, update)
     if answered is None:  # outside the subset: nothing done, mongomock decides
         assert fast.find_one({"_id": 1}) == _stored(doc)
-        return
-    assert answered == expected
-    if isinstance(expected, str):  # refused: nothing changed (mongomock may leave half)
+    elif isinstance(expected, str):  # refused: nothing changed (mongomock may leave half)
+        assert answered == expected
         assert fast.find_one({"_id": 1}) == _stored(doc)
     else:
+        assert answered == expected
         assert fast.find_one({"_id": 1}) == slow.find_one({"_id": 1})
+    # The hash indexes find what a scan of the documents finds.
+    stored = list(fast._store._documents.values())
+    for value in ("a", "b", "", 0, 1, 2, None):
+        for field in ("k", "n"):
+            assert sorted(d["_id"] for d in fast.find({field: value})) == sorted(
+                d["_id"] for d in stored if filter_applies({field: value}, d))
 
 
 def _stored(doc):

@@ -79,27 +79,33 @@ class IndexedCollectionStore(CollectionStore):
 
     def _unlink(self, doc_id: Any) -> None:
         for fields, keys in self._entries.pop(doc_id, []):
-            if keys is None:
-                self._unindexed[fields].discard(doc_id)
-                continue
+            self._unlink_keys(doc_id, fields, keys)
+
+    def _unlink_keys(self, doc_id: Any, fields: Fields,
+                     keys: list[tuple[Any, ...]] | None) -> None:
+        if keys is None:
+            self._unindexed[fields].discard(doc_id)
+            return
+        for key in keys:
+            ids = self._maps[fields].get(key)
+            if ids is not None:
+                ids.discard(doc_id)
+                if not ids:
+                    del self._maps[fields][key]
+
+    def _link_keys(self, doc_id: Any, doc: Mapping[str, Any],
+                   fields: Fields) -> list[tuple[Any, ...]] | None:
+        keys = _keys(doc, fields)
+        if keys is None:
+            self._unindexed[fields].add(doc_id)
+        else:
             for key in keys:
-                ids = self._maps[fields].get(key)
-                if ids is not None:
-                    ids.discard(doc_id)
-                    if not ids:
-                        del self._maps[fields][key]
+                self._maps[fields].setdefault(key, set()).add(doc_id)
+        return keys
 
     def _link(self, doc_id: Any, doc: Mapping[str, Any]) -> None:
-        entries = []
-        for fields in self._maps:
-            keys = _keys(doc, fields)
-            if keys is None:
-                self._unindexed[fields].add(doc_id)
-            else:
-                for key in keys:
-                    self._maps[fields].setdefault(key, set()).add(doc_id)
-            entries.append((fields, keys))
-        self._entries[doc_id] = entries
+        self._entries[doc_id] = [(fields, self._link_keys(doc_id, doc, fields))
+                                 for fields in self._maps]
 
     def reindex(self, doc_id: Any) -> None:
         """Refresh one document's entries (mongomock updates documents in place)."""
@@ -108,6 +114,19 @@ class IndexedCollectionStore(CollectionStore):
         doc = self._documents.get(doc_id)
         if doc is not None:
             self._link(doc_id, doc)
+
+    def refresh_fields(self, doc_id: Any, changed: set[str]) -> None:
+        """``reindex`` after an in-place change of the top-level fields ``changed``: only the
+        entries of field sets that involve one of them can have moved."""
+        entries, doc = self._entries.get(doc_id), self._documents.get(doc_id)
+        if entries is None or doc is None:
+            self.reindex(doc_id)
+            return
+        self.version += 1
+        for position, (fields, keys) in enumerate(entries):
+            if any(_top(name) in changed for name in fields):
+                self._unlink_keys(doc_id, fields, keys)
+                entries[position] = (fields, self._link_keys(doc_id, doc, fields))
 
     def _rebuild(self) -> None:
         self.version += 1
@@ -205,6 +224,10 @@ class IndexedCollectionStore(CollectionStore):
                        for i in self._unindexed[fields] if i != doc["_id"])
 
 
+def _top(path: str) -> str:
+    return path.split(".", 1)[0]
+
+
 def _equalities(filter: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
     """Top-level ``field == plain value`` conditions (also inside a top-level $and), and
     whether the filter says nothing else."""
@@ -235,6 +258,9 @@ class IndexedCollection(mongomock.Collection):
         store = self._store
         if not isinstance(store, IndexedCollectionStore):
             return super()._iter_documents(filter)
+        if filter and len(filter) == 1 and type(filter.get("_id")) in (str, ObjectId):
+            doc = store._documents.get(filter["_id"])  # by id: most reads and writes
+            return iter(() if doc is None else (doc,))
         matcher = compile_filter(filter) if filter else None
         found = store.candidates(filter)
         if found is None:
@@ -277,6 +303,21 @@ class IndexedCollection(mongomock.Collection):
             raise mongomock.DuplicateKeyError("E11000 Duplicate Key Error", 11000)
         if None in verdicts:
             super()._ensure_uniques(new_data)
+
+    def ensure_uniques_after(self, doc: Mapping[str, Any], changed: set[str]) -> None:
+        """``_ensure_uniques`` after an in-place change of the top-level fields ``changed``:
+        only the unique indexes on one of them can have a new duplicate."""
+        store = self._store
+        if not isinstance(store, IndexedCollectionStore):
+            return super()._ensure_uniques(doc)
+        store.refresh_fields(doc["_id"], changed)
+        verdicts = [store.unique_verdict(doc, index) for index in store.indexes.values()
+                    if index.get("unique") and any(_top(name) in changed
+                                                   for name, _ in index["key"])]
+        if False in verdicts:
+            raise mongomock.DuplicateKeyError("E11000 Duplicate Key Error", 11000)
+        if None in verdicts:
+            super()._ensure_uniques(doc)
 
 
 def _decide(matcher: Matcher, filter: Any, doc: Mapping[str, Any]) -> bool:

@@ -20,6 +20,8 @@ from mongomock import collection as mongomock_collection
 from mongomock import helpers
 from pymongo.results import UpdateResult
 
+from domain.adapters.memory_index import IndexedCollection
+
 _OPERATORS = ("$set", "$unset", "$inc", "$max", "$min")
 _MISSING = object()
 
@@ -66,8 +68,14 @@ def update_one(collection: mongomock.Collection, filter: Any, update: Any,
         raise
     if all(doc.get(name, _MISSING) == old for name, old in before.items()):
         return _result(1, 0)
+    # Fields holding another object now (1 and 1.0 are equal but index differently).
+    changed = {name for name, old in before.items() if doc.get(name, _MISSING) is not old}
     try:
-        collection._ensure_uniques(doc)  # refreshes the document's index entries too
+        # Refreshes the document's index entries too.
+        if isinstance(collection, IndexedCollection):
+            collection.ensure_uniques_after(doc, changed)
+        else:
+            collection._ensure_uniques(doc)
     except mongomock.DuplicateKeyError:
         _restore(doc, before)
         collection._store[doc["_id"]] = doc  # relinks it under its old keys
