@@ -160,6 +160,15 @@ def render(model: type[Out], obj: Any, **extra: Any) -> dict[str, Any]:
         data = {name: getattr(obj, name) for name in model.model_fields if name not in extra}
         validated = model.model_validate({**data, **extra}, from_attributes=True)
         return validated.model_dump(mode="json")
+    if isinstance(obj, BaseModel):
+        # A model holds its fields in __dict__; read there, a listing page does not pay a
+        # (Beanie document's) attribute lookup per field. Anything else (properties) is read
+        # as attributes.
+        values = obj.__dict__
+        fields = model.model_fields
+        if all(name in values for name in fields):
+            data = {name: values[name] for name in fields}
+            return model.model_validate(data, from_attributes=True).model_dump(mode="json")
     return model.model_validate(obj, from_attributes=True).model_dump(mode="json")
 
 

@@ -185,8 +185,8 @@ def _walk_sorted(cursor: Any, fields: tuple[str, ...], descending: bool, stop: i
     store = collection._store
     if stop is None or not isinstance(store, IndexedCollectionStore):
         return None
-    narrowed = store.candidates(cursor._spec)
-    if narrowed is not None and len(narrowed) * 4 < len(store._documents):
+    narrowed = store.candidate_count(cursor._spec)
+    if narrowed is not None and narrowed * 4 < len(store._documents):
         return None
     order = store.sorted_documents(fields, descending, lambda docs: _plain_keys(docs, fields))
     if order is None:

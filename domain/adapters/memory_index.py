@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import bson
 import mongomock
 from bson import ObjectId
 from mongomock.filtering import filter_applies
 from mongomock.store import CollectionStore
 
+from domain.adapters.memory_documents import stored_copy
 from domain.adapters.memory_filter import Matcher, compile_filter
 
 Fields = tuple[str, ...]
@@ -29,14 +31,20 @@ _UNSET = object()
 def _plain(value: Any) -> bool:
     """Values whose Python equality and hash agree with MongoDB's equality (a str enum member
     equals its value in both). bool is left out: True == 1 in Python, not in MongoDB."""
+    kind = type(value)
+    if kind is str or kind is int or kind is ObjectId:  # the usual ones, quickly
+        return True
     return isinstance(value, str | ObjectId) or (
         isinstance(value, int) and not isinstance(value, bool))
 
 
 def _field(doc: Mapping[str, Any], dotted: str) -> Any:
+    # Stored documents and their sub-documents are dicts (mongomock copies them so).
+    if "." not in dotted:
+        return doc[dotted] if dotted in doc else _UNSET
     value: Any = doc
     for part in dotted.split("."):
-        if not isinstance(value, Mapping) or part not in value:
+        if not isinstance(value, dict) or part not in value:
             return _UNSET
         value = value[part]
     return value
@@ -163,15 +171,15 @@ class IndexedCollectionStore(CollectionStore):
         self._rebuild()
 
     # --- answering ------------------------------------------------------------------------
-    def candidates(self, filter: Any) -> list[tuple[Any, bool]] | None:
-        """Documents that may match ``filter``, in insertion order, each with whether it
-        surely matches (so the matcher can skip it); or None to scan them all."""
+    def _lookup(self, filter: Any) -> tuple[set[Any], set[Any], bool] | None:
+        """The ids an index finds for ``filter``'s equalities (hits, and the documents that
+        index could not hold), and whether a hit surely matches; None to scan them all."""
         if not isinstance(filter, Mapping):
             return None
         equal, only_equalities = _equalities(filter)
         if "_id" in equal:
-            doc = self._documents.get(equal["_id"])
-            return [] if doc is None else [(doc, False)]
+            found = {equal["_id"]} if equal["_id"] in self._documents else set()
+            return found, set(), False
         usable = [f for f in self._maps if all(name in equal for name in f)]
         if not usable:
             return None
@@ -179,9 +187,23 @@ class IndexedCollectionStore(CollectionStore):
         # A hit in the map equals every condition when the index covers all of them.
         exact = only_equalities and set(fields) == set(equal)
         hits = self._maps[fields].get(tuple(equal[name] for name in fields), set())
-        found = [(i, exact) for i in hits] + [(i, False) for i in self._unindexed[fields]]
+        return hits, self._unindexed[fields], exact
+
+    def candidates(self, filter: Any) -> list[tuple[Any, bool]] | None:
+        """Documents that may match ``filter``, in insertion order, each with whether it
+        surely matches (so the matcher can skip it); or None to scan them all."""
+        lookup = self._lookup(filter)
+        if lookup is None:
+            return None
+        hits, unindexed, exact = lookup
+        found = [(i, exact) for i in hits] + [(i, False) for i in unindexed]
         found.sort(key=lambda pair: self._position[pair[0]])
         return [(self._documents[i], sure) for i, sure in found]
+
+    def candidate_count(self, filter: Any) -> int | None:
+        """How many documents ``candidates`` would give, without gathering them."""
+        lookup = self._lookup(filter)
+        return None if lookup is None else len(lookup[0]) + len(lookup[1])
 
     def sorted_documents(self, fields: tuple[str, ...], descending: bool,
                          key_of: Any) -> list[Any] | None:
@@ -215,8 +237,8 @@ class IndexedCollectionStore(CollectionStore):
         keys = _keys(doc, fields)
         if keys is None or len(keys) != 1:
             return None
-        others = self._maps[fields].get(keys[0], set()) - {doc["_id"]}
-        if others:
+        holders = self._maps[fields].get(keys[0], ())
+        if len(holders) > 1 or (holders and doc["_id"] not in holders):
             return False
         condition = dict(zip(fields, keys[0], strict=True))
         # Stored values the maps could not hold (a float 1.0 equals the int 1, say).
@@ -282,11 +304,38 @@ class IndexedCollection(mongomock.Collection):
         store = self._store
         if not isinstance(data, Mapping) or not isinstance(store, IndexedCollectionStore):
             return super()._insert(data, session, ordered)
+        if session is None:
+            stored = stored_copy(data)
+            if stored is not None:
+                return self._insert_plain(data, stored, store)
         store.inserting = True
         try:
             return super()._insert(data, session, ordered)
         finally:
             store.inserting = False
+
+    def _insert_plain(self, data: Any, stored: dict[str, Any],
+                      store: IndexedCollectionStore) -> Any:
+        """mongomock's insert of one document, with the copy ``stored_copy`` made."""
+        bson.encode(data)  # refuses what MongoDB could not store, as pymongo would
+        if "_id" not in data:  # as pymongo does, the caller's document gets the new id
+            data["_id"] = stored["_id"] = ObjectId()
+        doc_id = stored["_id"]
+        if isinstance(doc_id, dict):
+            return super()._insert(data)  # a document as id: mongomock's hashing
+        if doc_id in store._documents:  # (the store's locked __contains__ costs more)
+            raise mongomock.DuplicateKeyError("E11000 Duplicate Key Error", 11000)
+        store.inserting = True
+        try:
+            store[doc_id] = stored
+            try:
+                self._ensure_uniques(stored)
+            except mongomock.DuplicateKeyError:
+                del store[doc_id]
+                raise
+        finally:
+            store.inserting = False
+        return doc_id
 
     def _ensure_uniques(self, new_data: Any) -> None:
         # Called after every insert and in-place change of a document: refresh its entries

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 
 from domain.errors import ValidationFailed
 from domain.models.common import utcnow
 from domain.services import applications, challenges
+from domain.views import ChallengeOut, render
 from tests.conftest import Users, challenge_data
 
 
@@ -84,3 +86,15 @@ async def test_cursor_pagination_visits_each_once(catalogue, sort) -> None:
 async def test_bad_queries_are_refused(catalogue, query) -> None:
     with pytest.raises(ValidationFailed):
         await challenges.list_challenges(query)
+
+
+async def test_a_listed_challenge_renders_as_its_attributes_do(catalogue) -> None:
+    # render reads a model's fields from its __dict__; the answer is the attributes' one.
+    items, _ = await challenges.list_challenges({"sort": "newest"})
+    assert items
+    for challenge in items:
+        by_attributes = ChallengeOut.model_validate(challenge, from_attributes=True)
+        assert render(ChallengeOut, challenge) == by_attributes.model_dump(mode="json")
+    # Not a model (or a model without every field): read as attributes, as before.
+    stand_in = SimpleNamespace(**items[0].model_dump())
+    assert render(ChallengeOut, stand_in) == render(ChallengeOut, items[0])
