@@ -50,5 +50,7 @@ def stored_copy(document: Any) -> dict[str, Any] | None:
     if type(document) is not dict or any(type(k) is str and k.startswith("$")
                                          for k in document):
         return None
+    if "_id" in document and type(document["_id"]) not in (str, int, ObjectId):
+        return None  # other ids are keyed as mongomock keys them
     copied = _copy(document)
     return None if copied is _DECLINE else copied  # type: ignore[no-any-return]
