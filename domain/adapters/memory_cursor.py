@@ -52,6 +52,8 @@ class MemoryCursor:
         if ordered is None:
             ordered = source.collection._iter_documents(source._spec)
         page = itertools.islice(ordered, source._skip, stop)
+        if source._projection is None:  # every field: a copy of the whole document
+            return (_clone(doc) for doc in page)
         fields = _top_level_inclusion(source._projection)
         if fields is None:
             return (source.collection._copy_only_fields(doc, source._projection, dict)

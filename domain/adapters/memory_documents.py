@@ -39,7 +39,7 @@ def _copy(value: Any) -> Any:
     if kind is datetime:
         milliseconds = value.microsecond // 1000 * 1000
         if value.tzinfo is not None:
-            value = value - value.utcoffset()  # type: ignore[operator]
+            value = value - value.utcoffset()
         return value.replace(tzinfo=None, microsecond=milliseconds)
     return _DECLINE
 
@@ -53,4 +53,4 @@ def stored_copy(document: Any) -> dict[str, Any] | None:
     if "_id" in document and type(document["_id"]) not in (str, int, ObjectId):
         return None  # other ids are keyed as mongomock keys them
     copied = _copy(document)
-    return None if copied is _DECLINE else copied  # type: ignore[no-any-return]
+    return None if copied is _DECLINE else copied

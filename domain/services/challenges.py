@@ -21,6 +21,7 @@ from domain.services.common import get_or_404, load_actor, parse, update_where
 from domain.services.inputs import ChallengeEdit, ChallengeInput, ChallengeQuery, MilestoneInput
 from domain.services.pagination import after_filter, encode_cursor
 from domain.services.search import SearchPage, search_challenges
+from domain.services.validated_cache import ValidatedCache
 from domain.state_machines import CHALLENGE, ensure, sources
 
 # Sort name -> (field, descending). Challenges without a deadline sort after every dated one.
@@ -136,6 +137,9 @@ async def cancel_challenge(deps: Deps, actor_id: str, challenge_id: str) -> Chal
                            condition={"state": {"$in": ["draft", "open"]}})
 
 
+_LISTED = ValidatedCache(Challenge)
+
+
 def _listing_condition(form: ChallengeQuery, viewer: User | None) -> dict[str, Any]:
     """Who may see what in a listing: the one place these rules live (the search index gets
     the same rules as filters, and its hits are re-checked against this condition)."""
@@ -240,9 +244,12 @@ async def _store_listing(form: ChallengeQuery,
     if page:
         condition.setdefault("$and", []).append(page)
     direction = SortDirection.DESCENDING if descending else SortDirection.ASCENDING
-    items = await (Challenge.find(condition)
-                   .sort([(field, direction), ("_id", direction)])
-                   .limit(form.limit + 1).to_list())
+    # Read as stored and validated through the cache: a page's challenges are mostly the
+    # ones the previous pages validated already.
+    found = Challenge.get_pymongo_collection().find(
+        condition, sort=[(field, direction.value), ("_id", direction.value)],
+        limit=form.limit + 1)
+    items = [_LISTED.load(raw) async for raw in found]
     next_cursor = None
     if len(items) > form.limit:
         items = items[: form.limit]

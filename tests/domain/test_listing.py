@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from domain.errors import ValidationFailed
+from domain.models.challenges import Challenge
 from domain.models.common import utcnow
 from domain.services import applications, challenges
 from domain.views import ChallengeOut, render
@@ -98,3 +99,21 @@ async def test_a_listed_challenge_renders_as_its_attributes_do(catalogue) -> Non
     # Not a model (or a model without every field): read as attributes, as before.
     stand_in = SimpleNamespace(**items[0].model_dump())
     assert render(ChallengeOut, stand_in) == render(ChallengeOut, items[0])
+
+
+async def test_listed_challenges_are_never_stale_nor_shared(catalogue) -> None:
+    # Listing pages keep validated challenges between requests (services/validated_cache):
+    # a change by any path shows at once, and changing what a page returned changes nothing.
+    first, _ = await challenges.list_challenges({"sort": "newest"})
+    target = first[0]
+    await Challenge.get_pymongo_collection().update_one(
+        {"_id": target.id}, {"$set": {"title": "Changed behind the service's back"}})
+    again, _ = await challenges.list_challenges({"sort": "newest"})
+    assert again[0].id == target.id and again[0].title == "Changed behind the service's back"
+    again[0].tags.append("mutated")
+    again[0].milestones[0].title = "mutated"
+    again[0].title = "mutated"
+    third, _ = await challenges.list_challenges({"sort": "newest"})
+    fresh = await Challenge.get(target.id)
+    assert fresh is not None and third[0] == fresh and third[0] is not again[0]
+    assert "mutated" not in third[0].tags and third[0].milestones[0].title != "mutated"

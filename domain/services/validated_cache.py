@@ -1,0 +1,54 @@
+"""Validated documents kept with the stored form they came from, for pages read over and over.
+
+A listing page validates every challenge it shows; most of them are the same from one request
+to the next. Here a document read as stored (a raw dict from the driver) is validated once and
+kept next to that raw dict; the next read of the same id whose raw dict is equal gets a copy of
+the validated one. Equality with what the store just returned is the whole test, so a change
+made anywhere (another path, another process) is never missed, on the embedded store and on a
+real MongoDB alike. The copy given out has its own lists, dicts and sub-models (a caller that
+changes one changes nothing here); frozen sub-models are shared as they cannot change.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from beanie import Document
+from pydantic import BaseModel
+
+D = TypeVar("D", bound=Document)
+
+
+def _detached(value: Any) -> Any:
+    kind = type(value)
+    if kind is list:
+        return [_detached(item) for item in value]
+    if kind is dict:
+        return {key: _detached(item) for key, item in value.items()}
+    if isinstance(value, BaseModel) and not value.model_config.get("frozen"):
+        return value.model_copy(update=_detached_fields(value))
+    return value  # immutable: str, numbers, datetimes, enums, frozen models
+
+
+def _detached_fields(model: BaseModel) -> dict[str, Any]:
+    return {name: _detached(value) for name, value in model.__dict__.items()
+            if type(value) in (list, dict) or isinstance(value, BaseModel)}
+
+
+class ValidatedCache(Generic[D]):
+    def __init__(self, model: type[D], limit: int = 5_000) -> None:
+        self.model = model
+        self.limit = limit
+        self._entries: dict[Any, tuple[dict[str, Any], D]] = {}
+
+    def load(self, raw: dict[str, Any]) -> D:
+        """``raw`` (a document as the store returned it) validated, as ``model_validate``
+        would give it."""
+        entry = self._entries.get(raw["_id"])
+        if entry is None or entry[0] != raw:
+            if len(self._entries) >= self.limit:
+                self._entries.clear()  # bounded; the next pages fill it again
+            entry = self._entries[raw["_id"]] = (raw, self.model.model_validate(raw))
+        kept = entry[1]
+        copied: D = kept.model_copy(update=_detached_fields(kept))
+        return copied
