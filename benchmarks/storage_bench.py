@@ -15,6 +15,7 @@ next to the figures measured before issue 18. Figures are printed, never asserte
 
     .venv/bin/python benchmarks/storage_bench.py [--messages 20000] [--profile messages]
     .venv/bin/python benchmarks/storage_bench.py --code ../before   # another checkout
+    .venv/bin/python benchmarks/storage_bench.py --data-dir /tmp/x  # the journaled store
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any
 
 # Measured with this script on the code before issue 18's storage work (main at a732f0c),
 # runs back to back with this code on the shared 2-core machine.
+DATA_DIR: str | None = None  # --data-dir: the durable embedded store (journal + snapshots)
 BEFORE = {"messages": "3669-4665 us CPU each", "listing": "10519-10898 us CPU each"}
 
 
@@ -44,7 +46,8 @@ async def _app() -> Any:
 
         from realtime.app import create_app  # type: ignore[no-redef]
 
-    app = create_app(Settings(_env_file=None, redis_url=None, mongodb_url=None))
+    kept = {"openchance_data_dir": DATA_DIR} if DATA_DIR else {}  # the journaled store
+    app = create_app(Settings(_env_file=None, redis_url=None, mongodb_url=None, **kept))
     runner = web.AppRunner(app)
     await runner.setup()  # opens the embedded store, wires the bus's subscribers
     return app, runner
@@ -126,7 +129,11 @@ def main() -> None:
     parser.add_argument("--cpu", type=int, default=0, help="the core to pin to")
     parser.add_argument("--code", type=Path, default=None,
                         help="run another checkout's application (before/after figures)")
+    parser.add_argument("--data-dir", help="keep the embedded store in this (empty) directory: "
+                        "every write journaled, as OPENCHANCE_DATA_DIR does")
     args = parser.parse_args()
+    global DATA_DIR
+    DATA_DIR = args.data_dir
     if args.code is not None:
         sys.path.insert(0, str(args.code.resolve()))
         os.chdir(args.code)

@@ -118,6 +118,9 @@ def _clone(value: Any) -> Any:
     return value
 
 
+_INCLUSIONS: dict[tuple[Any, ...], list[str] | None] = {}
+
+
 def _top_level_inclusion(projection: Any) -> list[str] | None:
     """The fields of a projection that only includes top-level fields (what Beanie sends), or
     of no projection at all (every field); None when mongomock must apply it."""
@@ -125,6 +128,19 @@ def _top_level_inclusion(projection: Any) -> list[str] | None:
         return None
     if not isinstance(projection, Mapping) or not projection:
         return None
+    try:  # the same few projections come again and again
+        key = tuple(projection.items())
+        found = _INCLUSIONS.get(key, _MISSING)
+    except TypeError:  # unhashable values: not a plain inclusion anyway
+        return _inclusion(projection)
+    if found is _MISSING:
+        found = _inclusion(projection)
+        if len(_INCLUSIONS) < 1000:
+            _INCLUSIONS[key] = found
+    return found  # type: ignore[return-value]
+
+
+def _inclusion(projection: Mapping[str, Any]) -> list[str] | None:
     if any(value not in (1, True) or "." in name or name.startswith("$")
            for name, value in projection.items()):
         return None

@@ -12,9 +12,11 @@ returns None and mongomock runs the update.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
+import bson
 import mongomock
 from mongomock import collection as mongomock_collection
 from mongomock import helpers
@@ -62,7 +64,10 @@ def update_one(collection: mongomock.Collection, filter: Any, update: Any,
     before = {name: doc.get(name, _MISSING) for _, name, _ in changes}
     try:
         for operator, name, value in changes:
-            updaters[operator](doc, name, patch(value))
+            if operator == "$set":
+                _set(doc, name, patch(value))
+            else:
+                updaters[operator](doc, name, patch(value))
     except BaseException:
         _restore(doc, before)
         raise
@@ -81,6 +86,15 @@ def update_one(collection: mongomock.Collection, filter: Any, update: Any,
         collection._store[doc["_id"]] = doc  # relinks it under its old keys
         raise
     return _result(1, 1)
+
+
+def _set(doc: dict[str, Any], name: str, value: Any) -> None:
+    """mongomock's ``$set`` of a plain top-level field (its name checked by _plain_fields):
+    sequences copied, the value refused as pymongo refuses what BSON cannot hold."""
+    if isinstance(value, tuple | list):
+        value = copy.deepcopy(value)
+    bson.encode({name: value})
+    doc[name] = value
 
 
 def _restore(doc: dict[str, Any], before: Mapping[str, Any]) -> None:

@@ -67,15 +67,17 @@ class Challenge(Document):
         name = "challenges"
         indexes = [
             IndexModel([("state", 1), ("created_at", -1)]),
+            # The listing sorts end with _id (the page cursor's tie-break): with it in the
+            # index a real MongoDB walks the index in page order instead of sorting matches.
             # The default listing: open, public, newest first.
-            IndexModel([("state", 1), ("visibility", 1), ("created_at", -1)]),
+            IndexModel([("state", 1), ("visibility", 1), ("created_at", -1), ("_id", -1)]),
             IndexModel([("owner_id", 1), ("created_at", -1)]),
             IndexModel([("solver_id", 1)]),
             IndexModel([("category", 1), ("created_at", -1)]),
             IndexModel([("tags", 1)]),
-            IndexModel([("state", 1), ("reward.amount", -1)]),
-            IndexModel([("state", 1), ("deadline_key", 1)]),
-            IndexModel([("state", 1), ("application_count", -1)]),
+            IndexModel([("state", 1), ("reward.amount", -1), ("_id", -1)]),
+            IndexModel([("state", 1), ("deadline_key", 1), ("_id", 1)]),
+            IndexModel([("state", 1), ("application_count", -1), ("_id", -1)]),
         ]
 
 
