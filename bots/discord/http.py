@@ -22,6 +22,7 @@ from discord.webhook.async_ import async_context
 from bots.discord import modals
 from bots.discord.bot import OpenChanceBot
 from bots.discord.http_answer import EPHEMERAL, FirstAnswer
+from bots.discord.respond import HANDLED
 from bots.discord.signature import SIGNATURE_HEADER, TIMESTAMP_HEADER, Verifier
 
 log = logging.getLogger(__name__)
@@ -31,8 +32,35 @@ PING, PONG, MODAL_SUBMIT = 1, 1, 5
 # Discord waits 3 s for the answer; respond.py defers before any work, so only an interaction
 # nothing handles (a command this version does not have) comes near this.
 ANSWER_WITHIN = 2.5
+# At shutdown, how long the work after answers already given may take to finish (its
+# follow-ups need the bot's REST session, closed after it).
+FINISH_WITHIN = 10.0
 UNHANDLED = {"type": 4, "data": {"flags": EPHEMERAL, "content":
                                  "That did not work here. Please try again in a moment."}}
+
+
+class InFlight:
+    """Interactions answered but still at work (``respond.HANDLED`` ends each)."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+        self.idle = asyncio.Event()
+        self.idle.set()
+
+    def begin(self, interaction_id: int) -> None:
+        self.ids.add(interaction_id)
+        self.idle.clear()
+
+    def end(self, interaction_id: int) -> None:
+        self.ids.discard(interaction_id)
+        if not self.ids:
+            self.idle.set()
+
+    async def finish(self, within: float) -> None:
+        try:
+            await asyncio.wait_for(self.idle.wait(), within)
+        except TimeoutError:
+            log.warning("closing with %d Discord interactions unfinished", len(self.ids))
 
 
 def mount(app: web.Application, bot: OpenChanceBot) -> None:
@@ -41,6 +69,12 @@ def mount(app: web.Application, bot: OpenChanceBot) -> None:
     verifier = Verifier(settings.discord_public_key)  # a malformed key stops serve at start
     app[DISCORD] = bot
     ready = asyncio.Event()
+    in_flight = InFlight()
+
+    async def handled(interaction: Any) -> None:
+        in_flight.end(interaction.id)
+
+    bot.add_listener(handled, f"on_{HANDLED}")
 
     async def interactions(request: web.Request) -> web.StreamResponse:
         body = await request.read()
@@ -59,10 +93,12 @@ def mount(app: web.Application, bot: OpenChanceBot) -> None:
     async def answer(request: web.Request, payload: dict[str, Any]) -> web.StreamResponse:
         first = FirstAnswer()
         entered = async_context.set(first)
+        in_flight.begin(int(payload["id"]))
         try:
             hand_over(payload)
         except (KeyError, TypeError, ValueError):  # signed, yet not what discord.py parses
             log.exception("Discord interaction %s could not be parsed", payload["id"])
+            in_flight.end(int(payload["id"]))
             return web.json_response({"error": "not an interaction"}, status=400)
         finally:
             async_context.reset(entered)
@@ -72,6 +108,7 @@ def mount(app: web.Application, bot: OpenChanceBot) -> None:
             log.warning("Discord interaction %s (type %s) got no answer in %.1f s",
                         payload["id"], payload["type"], ANSWER_WITHIN)
             shown = UNHANDLED
+            in_flight.end(int(payload["id"]))  # nothing took it up
         try:
             response = web.json_response(shown)
             await response.prepare(request)
@@ -100,6 +137,7 @@ def mount(app: web.Application, bot: OpenChanceBot) -> None:
         ready.set()
 
     async def close(app: web.Application) -> None:
+        await in_flight.finish(FINISH_WITHIN)
         await bot.close()
 
     app.router.add_post(INTERACTIONS_PATH, interactions)
@@ -116,6 +154,7 @@ def _interaction(body: bytes) -> dict[str, Any] | None:
         return None
     if not isinstance(payload, dict) or not isinstance(payload.get("type"), int):
         return None
-    if payload["type"] != PING and not (payload.get("id") and payload.get("token")):
+    if payload["type"] != PING and not (str(payload.get("id") or "").isdigit()
+                                        and payload.get("token")):
         return None
     return payload

@@ -215,6 +215,34 @@ async def test_a_slow_domain_call_is_deferred_within_3_seconds_then_followed_up(
     assert "Slow but sure" in kim.answers(token)[0].text  # the follow-up edit, after
 
 
+async def test_a_node_stopping_finishes_the_work_after_its_answers_first(
+        discord: OverHttp, discord_api: FakeDiscordApi, deps: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    gate = asyncio.Event()
+    real = challenges.list_challenges
+
+    async def slow_listing(*args: Any, **kwargs: Any) -> Any:
+        await gate.wait()
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(challenges, "list_challenges", slow_listing)
+    owner = await accounts.platform_user(deps, Platform.DISCORD, "870092", "Owner")
+    await challenges.post_challenge(deps, owner.id, challenge_data(title="Worth the wait"))
+    kim = discord.person(870_051, "Kim")
+    answered = asyncio.create_task(kim.command("challenge list"))
+    for _ in range(200):
+        if discord_api.callbacks:
+            break
+        await asyncio.sleep(0.01)
+    [(token, kind, _)] = discord_api.callbacks
+    assert kind == 5
+    asyncio.get_running_loop().call_later(0.3, gate.set)
+    await discord.client.close()  # SIGTERM: the node shuts down with the listing still held
+    assert discord.bot.is_closed()
+    assert "Worth the wait" in kim.answers(token)[0].text  # edited before the bot closed
+    await answered
+
+
 async def test_an_interaction_nothing_handles_still_gets_an_answer_in_time(
         discord: OverHttp, discord_api: FakeDiscordApi, monkeypatch: pytest.MonkeyPatch
         ) -> None:
