@@ -63,6 +63,12 @@ class InFlight:
             log.warning("closing with %d Discord interactions unfinished", len(self.ids))
 
 
+def _not_the_endpoint_warning(record: logging.LogRecord) -> bool:
+    """discord.py warns at login that an application with an Interactions Endpoint URL gets
+    no interactions through the library: true of its gateway, not of this process."""
+    return "interaction endpoint URL set" not in record.getMessage()
+
+
 def mount(app: web.Application, bot: OpenChanceBot) -> None:
     settings = bot.settings
     assert settings.discord_bot_token and settings.discord_public_key
@@ -129,6 +135,7 @@ def mount(app: web.Application, bot: OpenChanceBot) -> None:
         state.parse_interaction_create(cast(Any, payload))
 
     async def log_in(app: web.Application) -> None:
+        logging.getLogger("discord.client").addFilter(_not_the_endpoint_warning)
         try:
             await bot.login(str(settings.discord_bot_token))  # REST only; setup_hook syncs
         except Exception:  # the rest of the platform still serves; interactions get 503

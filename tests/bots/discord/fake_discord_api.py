@@ -72,6 +72,7 @@ class FakeDiscordApi:
     guilds: dict[int, dict[str, Any]] = field(default_factory=dict)
     members: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)
+    interactions_endpoint_url: str | None = None  # set on the developer portal (HTTP mode)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(
         500_000_000_000_000_000))
     _server: TestServer | None = None
@@ -163,7 +164,7 @@ class FakeDiscordApi:
             "id": str(APP_ID), "name": "OpenChance", "description": "", "icon": None,
             "bot_public": True, "bot_require_code_grant": False, "owner": BOT_USER,
             "verify_key": "00" * 32, "flags": 0, "summary": "", "rpc_origins": [],
-            "interactions_endpoint_url": None})
+            "interactions_endpoint_url": self.interactions_endpoint_url})
 
     async def _sync(self, request: web.Request) -> web.Response:
         scope = request.match_info.get("guild", "global")

@@ -82,6 +82,7 @@ async def serve_node(deps: Any, storage: Any, api: FakeDiscordApi, aiohttp_clien
 @pytest.fixture
 async def discord(deps: Any, storage: Any, discord_api: FakeDiscordApi,
                   aiohttp_client: Any) -> OverHttp:
+    discord_api.interactions_endpoint_url = f"https://chance.example.org{INTERACTIONS_PATH}"
     return await serve_node(deps, storage, discord_api, aiohttp_client)
 
 
@@ -90,13 +91,16 @@ def callback_posts(api: FakeDiscordApi) -> list[str]:
 
 
 async def test_the_node_logs_in_over_rest_and_never_opens_the_gateway(
-        discord: OverHttp, discord_api: FakeDiscordApi) -> None:
+        discord: OverHttp, discord_api: FakeDiscordApi, caplog: pytest.LogCaptureFixture
+        ) -> None:
     assert discord_api.requests[:3] == [
         ("GET", "/api/v10/users/@me"), ("GET", "/api/v10/oauth2/applications/@me"),
         ("PUT", f"/api/v10/applications/{discord.bot.application_id}/commands")]
     assert {c["name"] for c in discord_api.commands["global"]} >= {"challenge", "escrow", "my"}
     assert ("GET", "/api/v10/gateway/bot") not in discord_api.requests
     assert not discord_api.identified.is_set()  # no shard ever identified on the gateway
+    # discord.py's warning that such an application gets nothing through it is not said here.
+    assert not [r for r in caplog.get_records("setup") if "endpoint" in r.getMessage()]
 
 
 async def test_a_bad_or_missing_signature_is_refused_with_401(
