@@ -11,7 +11,7 @@ from domain.services import accounts
 
 # verb -> how the platform writes it, with ``{id}`` where a challenge id goes, e.g.
 # {"list": "/challenges", "submit": "/submit {id} N NOTE"} on Telegram. Verbs a hint needs:
-# help, link, post, list, my, submit, release.
+# help, link, post, list, my, submit, release, mymatches, alerts.
 Commands = Mapping[str, str]
 
 

@@ -280,6 +280,13 @@ async def matches_for_challenge(deps: Deps, actor_id: str, challenge_id: str,
     return await rank_solvers(deps, challenge, max(1, min(limit, 50)))
 
 
+async def has_match_profile(actor_id: str) -> bool:
+    """Whether this person's bio, skills or solved challenges say anything to match on (an
+    empty profile has no embedding, so nothing matches it)."""
+    actor = await load_actor(actor_id)
+    return bool(profile_text(actor, (await _solved_by([actor.id])).get(actor.id, [])))
+
+
 async def matches_for_me(deps: Deps, actor_id: str, limit: int = 10) -> list[ChallengeMatch]:
     """Open public challenges that suit the signed-in solver, best first."""
     actor = await load_actor(actor_id)
@@ -321,6 +328,12 @@ async def set_match_alerts(actor_id: str, data: Mapping[str, Any]) -> MatchAlert
     alerts = MatchAlerts(id=actor.id, enabled=form.enabled)
     await alerts.save()
     return alerts
+
+
+async def match_alerts_of(actor_id: str) -> MatchAlerts:
+    """This solver's choice; never chosen means off (the alerts are opt-in)."""
+    actor = await load_actor(actor_id)
+    return await MatchAlerts.get(actor.id) or MatchAlerts(id=actor.id, enabled=False)
 
 
 async def alert_top_solvers(deps: Deps, challenge_id: str) -> list[str]:

@@ -16,7 +16,8 @@ class RecordingPlatform:
     platform: Platform = Platform.DISCORD
     commands: dict[str, str] = field(default_factory=lambda: {
         "list": "/challenge list", "my": "/my", "submit": "/escrow submit id:{id}",
-        "release": "/escrow release id:{id}", "fund": "/escrow fund id:{id}"})
+        "release": "/escrow release id:{id}", "fund": "/escrow fund id:{id}",
+        "mymatches": "/challenge mymatches", "alerts": "/alerts on:"})
     how_to_answer: str = "Press Reply to answer."
     admins: set[tuple[str, str]] = field(default_factory=set)  # (place id, person id)
     unreachable: set[str] = field(default_factory=set)
