@@ -15,6 +15,8 @@ USAGE: dict[str, str] = {
     "apply": "/apply ID [proposal] — apply to a challenge",
     "my": "/my — what you posted, solve and applied to",
     "matches": "/matches ID — who would fit a challenge you posted, and why",
+    "mymatches": "/mymatches — open challenges that match your profile, and why",
+    "alerts": "/alerts on|off — be told when a new challenge matches you well (no word: show)",
     "fund": "/fund ID — pay the reward into escrow (you confirm first)",
     "submit": "/submit ID N NOTE — hand in milestone N of a challenge you solve",
     "release": "/release ID [N] — pay milestone N to the solver (you confirm first)",
@@ -35,12 +37,13 @@ USAGE: dict[str, str] = {
 # For the core's hints (``bots.core.caller.Commands``).
 COMMANDS = {"help": "/help", "link": "/link CODE", "post": "/post", "list": "/challenges",
             "my": "/my", "fund": "/fund {id}", "submit": "/submit {id} N NOTE",
-            "release": "/release {id} N", "settings": "/settings [CHANNEL] [KIND] on|off"}
+            "release": "/release {id} N", "settings": "/settings [CHANNEL] [KIND] on|off",
+            "mymatches": "/mymatches", "alerts": "/alerts on|off"}
 MODERATOR_COMMANDS = ("ban", "unban", "remove", "reports", "flags")
 # Commands about one person's own account or money (and the moderators' money flags):
 # answered only in a private chat.
 PRIVATE_ONLY = ("link", "post", "apply", "my", "settings", "fund", "submit", "release",
-                "refund", "review", "cancel", "matches", "flags")
+                "refund", "review", "cancel", "matches", "flags", "mymatches", "alerts")
 
 
 def help_text() -> str:

@@ -1,5 +1,5 @@
 """/my: what the person posted, what they solve, where they applied; /matches ID: who
-would fit one they posted."""
+would fit one they posted; /mymatches: the open challenges that fit them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from aiogram.types import Message
 
 from bots.core import grammar
 from bots.core.caller import Caller
-from bots.core.verbs import browse, matches
+from bots.core.verbs import browse, for_me, matches
 from bots.telegram.replies import answer
 
 
@@ -23,9 +23,14 @@ async def solver_matches(message: Message, command: CommandObject, caller: Calle
     await answer(message, bot, await matches.solvers(caller, challenge_id))
 
 
+async def my_matches(message: Message, caller: Caller, bot: Bot) -> None:
+    await answer(message, bot, await for_me.matches(caller))
+
+
 def build() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
     router.message.register(my, Command("my"))
     router.message.register(solver_matches, Command("matches"))
+    router.message.register(my_matches, Command("mymatches"))
     return router
