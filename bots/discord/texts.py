@@ -5,7 +5,8 @@ from __future__ import annotations
 COMMANDS = {"help": "/help", "link": "/link code:", "post": "/challenge post",
             "list": "/challenge list", "my": "/my", "fund": "/escrow fund id:{id}",
             "submit": "/escrow submit id:{id} n: note:", "release": "/escrow release id:{id} n:",
-            "settings": "/settings channel: kind: on:"}
+            "settings": "/settings channel: kind: on:",
+            "mymatches": "/challenge mymatches", "alerts": "/alerts on:"}
 
 # Keyed by the command's qualified name (and the core's verb where they differ).
 USAGE: dict[str, str] = {
@@ -16,9 +17,12 @@ USAGE: dict[str, str] = {
     "challenge list": "/challenge list query: — open challenges, optionally matching words",
     "challenge show": "/challenge show id: — one challenge, with its buttons",
     "challenge matches": "/challenge matches id: — who would fit a challenge you posted, and why",
+    "challenge mymatches": "/challenge mymatches — open challenges that match your profile, "
+                           "and why",
     "apply": "/apply id: — apply to a challenge (a form opens)",
     "my": "/my — what you posted, solve and applied to",
     "settings": "/settings channel: kind: on: — what reaches you where (no options: show)",
+    "alerts": "/alerts on: — be told when a new challenge matches you well (no option: show)",
     "escrow fund": "/escrow fund id: — pay the reward into escrow (you confirm first)",
     "escrow submit": "/escrow submit id: n: note: — hand in milestone n",
     "escrow release": "/escrow release id: n: — pay milestone n to the solver (you confirm "
@@ -37,7 +41,7 @@ USAGE: dict[str, str] = {
 VERB_COMMAND = {"post": "challenge post", "challenge": "challenge show", "submit": "escrow submit",
                 "release": "escrow release", "fund": "escrow fund", "refund": "escrow refund",
                 "ban": "mod ban", "unban": "mod unban", "remove": "mod remove",
-                "matches": "challenge matches"}
+                "matches": "challenge matches", "mymatches": "challenge mymatches"}
 
 
 def help_text() -> str:

@@ -1,4 +1,4 @@
-"""/help, /link [code], /settings, /my."""
+"""/help, /link [code], /settings, /alerts [on], /my."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from bots.core.caller import Caller
 from bots.core.grammar import UsageError
 from bots.core.results import Reply
 from bots.core.rich import rich
-from bots.core.verbs import account, browse, settings
+from bots.core.verbs import account, browse, for_me, settings
 from bots.discord.respond import run
 from bots.discord.texts import help_text
 from domain.services.notification_preferences import CHANNELS, KINDS
@@ -45,6 +45,12 @@ class Account(commands.Cog):
             return await settings.settings(caller, channel, wanted, on)
 
         await run(interaction, change)
+
+    @app_commands.command(name="alerts", description="Be told when a new challenge matches "
+                                                     "you well")
+    @app_commands.describe(on="On or off (none: show)")
+    async def alerts(self, interaction: discord.Interaction[Any], on: bool | None = None) -> None:
+        await run(interaction, lambda caller: for_me.alerts(caller, on))
 
     @app_commands.command(name="my", description="What you posted, solve and applied to")
     async def my(self, interaction: discord.Interaction[Any]) -> None:

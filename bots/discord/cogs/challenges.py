@@ -1,5 +1,5 @@
 """/challenge post (a modal), /challenge list [query], /challenge show id, /challenge matches
-id (who would fit a challenge you posted)."""
+id (who would fit a challenge you posted), /challenge mymatches (the open ones that fit you)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bots.core.verbs import browse
+from bots.core.verbs import browse, for_me
 from bots.core.verbs import matches as recommended
 from bots.discord import modals
 from bots.discord.respond import run
@@ -36,3 +36,8 @@ class Challenges(commands.GroupCog, group_name="challenge",
     @app_commands.describe(id="The challenge ID")
     async def matches(self, interaction: discord.Interaction[Any], id: str) -> None:
         await run(interaction, lambda caller: recommended.solvers(caller, id.strip()))
+
+    @app_commands.command(name="mymatches",
+                          description="Open challenges that match your profile, and why")
+    async def mymatches(self, interaction: discord.Interaction[Any]) -> None:
+        await run(interaction, for_me.matches)

@@ -13,10 +13,11 @@ from bots.discord.gateway import run_gateway
 from tests.bots.discord.conftest import TOKEN, Discord, Person, start_bot
 from tests.bots.discord.fake_discord_api import FakeDiscordApi
 
-CONTRACT = {"help": None, "link": None, "challenge": ["list", "matches", "post", "show"],
+CONTRACT = {"help": None, "link": None,
+            "challenge": ["list", "matches", "mymatches", "post", "show"],
             "apply": None, "escrow": ["fund", "refund", "release", "submit"], "review": None,
-            "my": None, "settings": None, "mod": ["ban", "flags", "remove", "reports", "unban"],
-            "announcements": None}
+            "my": None, "settings": None, "alerts": None,
+            "mod": ["ban", "flags", "remove", "reports", "unban"], "announcements": None}
 
 
 async def test_login_and_global_sync_go_to_the_configured_api(discord: Discord) -> None:
