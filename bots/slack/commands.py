@@ -15,7 +15,7 @@ from bots.core.caller import Caller
 from bots.core.grammar import UsageError
 from bots.core.results import Reply, Result
 from bots.core.rich import rich
-from bots.core.verbs import account, browse, communities, escrow, moderation, reviews
+from bots.core.verbs import account, browse, communities, escrow, for_me, moderation, reviews
 from bots.core.verbs import matches as recommended
 from bots.core.verbs import settings as settings_verb
 from bots.slack import modals
@@ -54,6 +54,8 @@ async def challenge(bot: SlackBot, caller: Caller, verb: str, rest: str,
         return await browse.show(caller, challenge_id(rest, "show"))
     if verb == "matches":
         return await recommended.solvers(caller, rest.strip())
+    if verb == "mymatches":
+        return await for_me.matches(caller)
     if verb == "my":
         return await browse.my(caller)
     if verb == "fund":
@@ -71,6 +73,8 @@ async def challenge(bot: SlackBot, caller: Caller, verb: str, rest: str,
         return await reviews.review(caller, found, rating, text)
     if verb == "settings":
         return await settings_verb.settings(caller, *settings_verb.read(rest))
+    if verb == "alerts":
+        return await for_me.alerts(caller, for_me.read_switch(rest))
     if verb == "announce":
         switch = rest.strip().lower()
         if switch not in ("on", "off"):

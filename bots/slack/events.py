@@ -33,8 +33,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 # What a DM to the app may say without the slash command (no forms, no channel settings).
-TYPED_VERBS = frozenset({"help", "start", "link", "list", "show", "matches", "my", "fund",
-                         "submit", "release", "refund", "review", "settings"})
+TYPED_VERBS = frozenset({"help", "start", "link", "list", "show", "matches", "mymatches", "my",
+                         "fund", "submit", "release", "refund", "review", "settings",
+                         "alerts"})
 RECEIPT = "openchance_event_receipt"  # the claimed receipt's key, in Bolt's context
 
 

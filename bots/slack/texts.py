@@ -9,7 +9,8 @@ COMMANDS = {"help": "/challenge help", "link": "/challenge link CODE",
             "post": "/challenge post", "list": "/challenge list", "my": "/challenge my",
             "fund": "/challenge fund {id}", "submit": "/challenge submit {id} N NOTE",
             "release": "/challenge release {id} N",
-            "settings": "/challenge settings [CHANNEL] [KIND] on|off"}
+            "settings": "/challenge settings [CHANNEL] [KIND] on|off",
+            "mymatches": "/challenge mymatches", "alerts": "/challenge alerts on|off"}
 
 # Keyed by verb (the first word after the command).
 USAGE: dict[str, str] = {
@@ -20,6 +21,7 @@ USAGE: dict[str, str] = {
     "list": "/challenge list [words] — open challenges, optionally matching words",
     "show": "/challenge show ID — one challenge, with its buttons",
     "matches": "/challenge matches ID — who would fit a challenge you posted, and why",
+    "mymatches": "/challenge mymatches — open challenges that match your profile, and why",
     "apply": "/challenge apply ID — apply to a challenge (a form opens)",
     "my": "/challenge my — what you posted, solve and applied to",
     "fund": "/challenge fund ID — pay the reward into escrow (you confirm first)",
@@ -28,6 +30,8 @@ USAGE: dict[str, str] = {
     "refund": "/challenge refund ID — give the escrow back (you confirm first)",
     "review": "/challenge review ID RATING TEXT — rate the other side 1 to 5 after completion",
     "settings": "/challenge settings [CHANNEL] [KIND] on|off — what reaches you where",
+    "alerts": "/challenge alerts on|off — be told when a new challenge matches you well "
+              "(no word: show)",
     "announce": "/challenge announce on|off — (workspace admins) announce new challenges in "
                 "this channel, or stop",
 }
