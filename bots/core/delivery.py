@@ -44,6 +44,8 @@ from domain.services.notification_preferences import MESSAGE
 
 log = logging.getLogger(__name__)
 Spawn = Callable[[Coroutine[Any, Any, Any]], None]
+# Edit rounds of one refresh at most (each shows a newer state than the one before).
+MAX_CARD_ROUNDS = 5
 
 
 class Delivery:
@@ -137,21 +139,38 @@ class Delivery:
                                                challenge.id, ref)
 
     async def refresh_cards(self, challenge_id: str) -> None:
+        """Show the challenge's newest state on its cards. Within a process the lock orders
+        the edits; across nodes sharing this platform's deliveries, an edit that turns out to
+        have been overtaken (another node marked a newer version meanwhile, and its edit may
+        have landed first) is done again with the newest state."""
         async with self._card_locks[challenge_id]:
-            posted = await announcements.of_challenge(self.platform.platform, challenge_id)
-            if not posted:
-                return
-            try:
-                challenge, _ = await announcements.audiences(self.platform.platform,
-                                                             challenge_id)
-            except NotFound:
-                challenge = None
-            shown = (removed_card(challenge_id)
-                     if challenge is None or challenge.state == ChallengeState.REMOVED
-                     else card(challenge, in_community=True))
+            for _ in range(MAX_CARD_ROUNDS):
+                if not await self._show_newest(challenge_id):
+                    return
+
+    async def _show_newest(self, challenge_id: str) -> bool:
+        """One round of edits; True when a newer version was marked while it ran."""
+        platform = self.platform.platform
+        posted = await announcements.of_challenge(platform, challenge_id)
+        if not posted:
+            return False
+        try:
+            challenge, _ = await announcements.audiences(platform, challenge_id)
+        except NotFound:
+            challenge = None
+        if challenge is None or challenge.state == ChallengeState.REMOVED:
             for entry in posted:
                 await self.platform.edit_card(entry.community_external_id, entry.message_ref,
-                                              shown)
+                                              removed_card(challenge_id))
+            return False
+        version = challenge.updated_at
+        await announcements.mark_shown(platform, challenge_id, version)
+        shown = card(challenge, in_community=True)
+        for entry in posted:
+            await self.platform.edit_card(entry.community_external_id, entry.message_ref,
+                                          shown)
+        newest = await announcements.newest_shown(platform, challenge_id)
+        return newest is not None and newest > version
 
 
 def subscribe(bus: EventBus, delivery: Delivery, spawn: Spawn) -> None:

@@ -21,6 +21,9 @@ class Announcement(Document):
     challenge_id: str
     # The platform's id of the posted card (a Telegram message_id, a Slack ts, ...).
     message_ref: str
+    # The newest challenge version (its updated_at) a bot set out to show on the card: nodes
+    # sharing a platform's deliveries compare it to find out that an edit of theirs was late.
+    shown_version: UtcDatetime | None = None
     created_at: UtcDatetime = Field(default_factory=utcnow)
 
     class Settings:

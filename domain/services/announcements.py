@@ -3,6 +3,8 @@ card was posted so a bot can edit it in place when the challenge changes."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pymongo.errors import DuplicateKeyError
 
 from domain.errors import ValidationFailed
@@ -52,3 +54,18 @@ async def record(platform: Platform | str, community_external_id: str, challenge
 async def of_challenge(platform: Platform | str, challenge_id: str) -> list[Announcement]:
     return await Announcement.find({"platform": parse_platform(platform),
                                     "challenge_id": challenge_id}).to_list()
+
+
+async def mark_shown(platform: Platform | str, challenge_id: str, version: datetime) -> None:
+    """Say that ``version`` of the challenge is about to be shown on its cards (a newer one
+    already marked stays)."""
+    await Announcement.find({"platform": parse_platform(platform), "challenge_id": challenge_id,
+                             "$or": [{"shown_version": None},
+                                     {"shown_version": {"$lt": version}}]}).update(
+        {"$set": {"shown_version": version}})
+
+
+async def newest_shown(platform: Platform | str, challenge_id: str) -> datetime | None:
+    marked = [a.shown_version for a in await of_challenge(platform, challenge_id)
+              if a.shown_version is not None]
+    return max(marked) if marked else None
