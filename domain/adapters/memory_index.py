@@ -227,20 +227,29 @@ class IndexedCollectionStore(CollectionStore):
 
     def unique_verdict(self, doc: Mapping[str, Any], index: Mapping[str, Any]) -> bool | None:
         """Whether ``doc`` (stored and linked already) is alone with its key in a unique index:
-        True, False (a duplicate), or None when the maps cannot tell (sparse or partial
-        indexes, keys the maps do not hold)."""
-        if index.get("sparse") or index.get("partialFilterExpression") is not None:
+        True, False (a duplicate), or None when the maps cannot tell (sparse indexes, keys the
+        maps do not hold). A partial index (users' unique email, say) only binds documents
+        its filter admits: answered from the same maps, so signing up stays one lookup
+        rather than a scan of every user."""
+        if index.get("sparse"):
             return None
+        partial = index.get("partialFilterExpression")
+        if partial is not None and not filter_applies(partial, doc):
+            return True
         fields = tuple(name for name, _ in index["key"])
         if fields not in self._maps:
             return None
         keys = _keys(doc, fields)
         if keys is None or len(keys) != 1:
             return None
-        holders = self._maps[fields].get(keys[0], ())
-        if len(holders) > 1 or (holders and doc["_id"] not in holders):
+        others = [i for i in self._maps[fields].get(keys[0], ()) if i != doc["_id"]]
+        if partial is not None:
+            others = [i for i in others if filter_applies(partial, self._documents[i])]
+        if others:
             return False
-        condition = dict(zip(fields, keys[0], strict=True))
+        condition: dict[str, Any] = dict(zip(fields, keys[0], strict=True))
+        if partial is not None:
+            condition = {"$and": [condition, partial]}
         # Stored values the maps could not hold (a float 1.0 equals the int 1, say).
         return not any(filter_applies(condition, self._documents[i])
                        for i in self._unindexed[fields] if i != doc["_id"])
