@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
+from mongomock import helpers
 
 _LEAVES = (str, int, float, bool, type(None), ObjectId)
 _DECLINE = object()
@@ -54,3 +55,13 @@ def stored_copy(document: Any) -> dict[str, Any] | None:
         return None  # other ids are keyed as mongomock keys them
     copied = _copy(document)
     return None if copied is _DECLINE else copied
+
+
+def stored_form(value: Any) -> Any:
+    """``value`` as mongomock normalises what it is given (naive UTC datetimes with
+    milliseconds, tuples as lists), in one pass where it is plain."""
+    copied = _copy(value)
+    if copied is _DECLINE:
+        patch: Any = helpers.patch_datetime_awareness_in_document
+        return patch(value)
+    return copied

@@ -12,6 +12,7 @@ lookup also tests.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -52,11 +53,18 @@ def _field(doc: Mapping[str, Any], dotted: str) -> Any:
 
 def _keys(doc: Mapping[str, Any], fields: Fields) -> list[tuple[Any, ...]] | None:
     """The index keys of ``doc``, or None when the index cannot represent it."""
-    values = [_field(doc, f) for f in fields]
-    if len(values) == 1 and isinstance(values[0], list):
-        elements = values[0]  # multikey: a document is found by any element
-        return [(e,) for e in set(elements)] if all(_plain(e) for e in elements) else None
-    return [tuple(values)] if all(_plain(v) for v in values) else None
+    if len(fields) == 1:
+        value = _field(doc, fields[0])
+        if isinstance(value, list):  # multikey: a document is found by any element
+            return [(e,) for e in set(value)] if all(_plain(e) for e in value) else None
+        return [(value,)] if _plain(value) else None
+    values = []
+    for name in fields:  # (a loop: this runs for every index of every write)
+        value = _field(doc, name)
+        if not _plain(value):
+            return None
+        values.append(value)
+    return [tuple(values)]
 
 
 class IndexedCollectionStore(CollectionStore):
@@ -132,7 +140,7 @@ class IndexedCollectionStore(CollectionStore):
             return
         self.version += 1
         for position, (fields, keys) in enumerate(entries):
-            if any(_top(name) in changed for name in fields):
+            if not changed.isdisjoint(_tops(fields)):
                 self._unlink_keys(doc_id, fields, keys)
                 entries[position] = (fields, self._link_keys(doc_id, doc, fields))
 
@@ -255,8 +263,10 @@ class IndexedCollectionStore(CollectionStore):
                        for i in self._unindexed[fields] if i != doc["_id"])
 
 
-def _top(path: str) -> str:
-    return path.split(".", 1)[0]
+@functools.cache
+def _tops(fields: Fields) -> frozenset[str]:
+    """The top-level fields of an index's paths (what an update of top-level fields moves)."""
+    return frozenset(path.split(".", 1)[0] for path in fields)
 
 
 def _equalities(filter: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
@@ -370,8 +380,8 @@ class IndexedCollection(mongomock.Collection):
             return super()._ensure_uniques(doc)
         store.refresh_fields(doc["_id"], changed)
         verdicts = [store.unique_verdict(doc, index) for index in store.indexes.values()
-                    if index.get("unique") and any(_top(name) in changed
-                                                   for name, _ in index["key"])]
+                    if index.get("unique") and not changed.isdisjoint(
+                        _tops(tuple(name for name, _ in index["key"])))]
         if False in verdicts:
             raise mongomock.DuplicateKeyError("E11000 Duplicate Key Error", 11000)
         if None in verdicts:

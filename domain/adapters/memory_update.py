@@ -19,9 +19,9 @@ from typing import Any
 import bson
 import mongomock
 from mongomock import collection as mongomock_collection
-from mongomock import helpers
 from pymongo.results import UpdateResult
 
+from domain.adapters.memory_documents import stored_form
 from domain.adapters.memory_index import IndexedCollection
 
 _OPERATORS = ("$set", "$unset", "$inc", "$max", "$min")
@@ -55,7 +55,7 @@ def update_one(collection: mongomock.Collection, filter: Any, update: Any,
     if changes is None:
         return None
     # As mongomock's _update: stored datetimes are naive UTC with milliseconds.
-    patch: Any = helpers.patch_datetime_awareness_in_document
+    patch = stored_form
     spec = patch(filter)
     updaters: Any = mongomock_collection._updaters
     doc = next(iter(collection._iter_documents(spec)), None)
