@@ -244,23 +244,41 @@ class IndexedCollectionStore(CollectionStore):
         partial = index.get("partialFilterExpression")
         if partial is not None and not filter_applies(partial, doc):
             return True
-        fields = tuple(name for name, _ in index["key"])
+        fields = _index_fields(index)
         if fields not in self._maps:
             return None
-        keys = _keys(doc, fields)
+        keys = self._linked_keys(doc, fields)
         if keys is None or len(keys) != 1:
             return None
-        others = [i for i in self._maps[fields].get(keys[0], ()) if i != doc["_id"]]
-        if partial is not None:
-            others = [i for i in others if filter_applies(partial, self._documents[i])]
-        if others:
+        holders = self._maps[fields].get(keys[0], ())
+        if partial is None:
+            if len(holders) > 1 or (holders and doc["_id"] not in holders):
+                return False
+        elif any(i != doc["_id"] and filter_applies(partial, self._documents[i])
+                 for i in holders):
             return False
+        unindexed = self._unindexed[fields]
+        if not unindexed or (len(unindexed) == 1 and doc["_id"] in unindexed):
+            return True
         condition: dict[str, Any] = dict(zip(fields, keys[0], strict=True))
         if partial is not None:
             condition = {"$and": [condition, partial]}
         # Stored values the maps could not hold (a float 1.0 equals the int 1, say).
         return not any(filter_applies(condition, self._documents[i])
-                       for i in self._unindexed[fields] if i != doc["_id"])
+                       for i in unindexed if i != doc["_id"])
+
+    def _linked_keys(self, doc: Mapping[str, Any], fields: Fields
+                     ) -> list[tuple[Any, ...]] | None:
+        """``_keys(doc, fields)``, as linked just now when ``doc`` is the stored one."""
+        if self._documents.get(doc["_id"]) is doc:
+            for linked, keys in self._entries.get(doc["_id"], ()):
+                if linked == fields:
+                    return keys
+        return _keys(doc, fields)
+
+
+def _index_fields(index: Mapping[str, Any]) -> Fields:
+    return tuple(name for name, _ in index["key"])
 
 
 @functools.cache
@@ -381,7 +399,7 @@ class IndexedCollection(mongomock.Collection):
         store.refresh_fields(doc["_id"], changed)
         verdicts = [store.unique_verdict(doc, index) for index in store.indexes.values()
                     if index.get("unique") and not changed.isdisjoint(
-                        _tops(tuple(name for name, _ in index["key"])))]
+                        _tops(_index_fields(index)))]
         if False in verdicts:
             raise mongomock.DuplicateKeyError("E11000 Duplicate Key Error", 11000)
         if None in verdicts:

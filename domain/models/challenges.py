@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from beanie import Document
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from pymongo import IndexModel
 
 from domain.models.common import Money, UtcDatetime, new_id, utcnow
@@ -35,6 +35,9 @@ class Visibility(StrEnum):
 
 
 class MilestonePlan(BaseModel):
+    # A value, never changed in place (a new plan replaces it), as Money is.
+    model_config = ConfigDict(frozen=True)
+
     title: str
     amount: int
 
