@@ -11,6 +11,8 @@ changes one changes nothing here); frozen sub-models are shared as they cannot c
 
 from __future__ import annotations
 
+from datetime import datetime
+from enum import Enum
 from typing import Any, Generic, TypeVar
 
 from beanie import Document
@@ -19,20 +21,32 @@ from pydantic import BaseModel
 D = TypeVar("D", bound=Document)
 
 
+# Values that cannot change in place, passed on as they are (checked first: most are these).
+_IMMUTABLE = frozenset({str, int, float, bool, type(None), datetime, bytes})
+
+
 def _detached(value: Any) -> Any:
     kind = type(value)
+    if kind in _IMMUTABLE:
+        return value
     if kind is list:
         return [_detached(item) for item in value]
     if kind is dict:
         return {key: _detached(item) for key, item in value.items()}
     if isinstance(value, BaseModel) and not value.model_config.get("frozen"):
         return value.model_copy(update=_detached_fields(value))
-    return value  # immutable: str, numbers, datetimes, enums, frozen models
+    return value  # immutable: enums, frozen models, ObjectIds...
 
 
 def _detached_fields(model: BaseModel) -> dict[str, Any]:
-    return {name: _detached(value) for name, value in model.__dict__.items()
-            if type(value) in (list, dict) or isinstance(value, BaseModel)}
+    changed = {}
+    for name, value in model.__dict__.items():
+        kind = type(value)
+        if kind in _IMMUTABLE or isinstance(value, Enum):
+            continue
+        if kind is list or kind is dict or isinstance(value, BaseModel):
+            changed[name] = _detached(value)
+    return changed
 
 
 class ValidatedCache(Generic[D]):
