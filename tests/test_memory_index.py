@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from pymongo.errors import DuplicateKeyError
 
 from domain.adapters.memory_index import IndexedCollectionStore, indexed
+from domain.adapters.memory_mongo import MemoryMongoClient
 
 # Mostly a few plain values (so queries and updates hit), sometimes what the index cannot hold.
 PLAIN = st.sampled_from(["a", "b", 1])
@@ -116,3 +117,17 @@ def test_a_partial_unique_index_refuses_exactly_what_mongomock_refuses(ops) -> N
         assert outcomes[0] == outcomes[1], op
         next_id += op[0] == "insert" and outcomes[0] == "ok"
     assert list(fast.find({})) == list(plain.find({}))
+
+
+def test_unique_checks_follow_the_indexes_as_they_change() -> None:
+    things = MemoryMongoClient()["d"]["things"]._sync
+    things.create_index([("a", 1)], unique=True, name="a")
+    things.insert_one({"_id": 1, "a": 1, "b": 1})
+    things.drop_index("a")
+    things.create_index([("b", 1)], unique=True, name="b")  # as many indexes as before
+    things.insert_one({"_id": 2, "a": 1, "b": 2})  # a is no longer unique
+    with pytest.raises(DuplicateKeyError):
+        things.insert_one({"_id": 3, "a": 3, "b": 2})
+    things.drop_indexes()  # mongomock replaces the index dict
+    things.insert_one({"_id": 4, "a": 1, "b": 2})
+    assert sorted(d["_id"] for d in things.find({"b": 2})) == [2, 4]

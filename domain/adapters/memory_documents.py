@@ -48,9 +48,11 @@ def _copy(value: Any) -> Any:
 def stored_copy(document: Any) -> dict[str, Any] | None:
     """What mongomock would store for ``document``, or None when mongomock must decide (a
     type outside the plain subset, a key it would refuse)."""
-    if type(document) is not dict or any(type(k) is str and k.startswith("$")
-                                         for k in document):
+    if type(document) is not dict:
         return None
+    for key in document:
+        if type(key) is str and key[:1] == "$":
+            return None
     if "_id" in document and type(document["_id"]) not in (str, int, ObjectId):
         return None  # other ids are keyed as mongomock keys them
     copied = _copy(document)

@@ -81,6 +81,18 @@ class IndexedCollectionStore(CollectionStore):
         # the unique check that follows need not link it again.
         self.inserting = False
         self._orders: dict[tuple[tuple[str, ...], bool], tuple[int, list[Any] | None]] = {}
+        self._uniques: tuple[Any, int, list[tuple[Any, Fields]]] = (None, 0, [])
+
+    @property
+    def uniques(self) -> list[tuple[Any, Fields]]:
+        """The unique indexes with their fields, for the check after every write (worked out
+        again when the indexes change; mongomock's drop_indexes replaces the dict)."""
+        indexes, count, found = self._uniques
+        if indexes is not self.indexes or count != len(self.indexes):
+            found = [(index, _index_fields(index)) for index in self.indexes.values()
+                     if index.get("unique")]
+            self._uniques = (self.indexes, len(self.indexes), found)
+        return found
 
     # --- keeping the maps current -------------------------------------------------------
     def _field_sets(self) -> list[Fields]:
@@ -115,8 +127,13 @@ class IndexedCollectionStore(CollectionStore):
         if keys is None:
             self._unindexed[fields].add(doc_id)
         else:
+            entries = self._maps[fields]
             for key in keys:
-                self._maps[fields].setdefault(key, set()).add(doc_id)
+                ids = entries.get(key)
+                if ids is None:
+                    entries[key] = {doc_id}
+                else:
+                    ids.add(doc_id)
         return keys
 
     def _link(self, doc_id: Any, doc: Mapping[str, Any]) -> None:
@@ -146,6 +163,7 @@ class IndexedCollectionStore(CollectionStore):
 
     def _rebuild(self) -> None:
         self.version += 1
+        self._uniques = (None, 0, [])  # the indexes changed: worked out again when asked
         self._maps = {fields: {} for fields in self._field_sets()}
         self._unindexed = {fields: set() for fields in self._maps}
         self._entries = {}
@@ -233,7 +251,8 @@ class IndexedCollectionStore(CollectionStore):
         self._orders[(fields, descending)] = (self.version, order)
         return order
 
-    def unique_verdict(self, doc: Mapping[str, Any], index: Mapping[str, Any]) -> bool | None:
+    def unique_verdict(self, doc: Mapping[str, Any], index: Mapping[str, Any],
+                       fields: Fields) -> bool | None:
         """Whether ``doc`` (stored and linked already) is alone with its key in a unique index:
         True, False (a duplicate), or None when the maps cannot tell (sparse indexes, keys the
         maps do not hold). A partial index (users' unique email, say) only binds documents
@@ -244,7 +263,6 @@ class IndexedCollectionStore(CollectionStore):
         partial = index.get("partialFilterExpression")
         if partial is not None and not filter_applies(partial, doc):
             return True
-        fields = _index_fields(index)
         if fields not in self._maps:
             return None
         keys = self._linked_keys(doc, fields)
@@ -383,8 +401,8 @@ class IndexedCollection(mongomock.Collection):
             return super()._ensure_uniques(new_data)
         if not store.inserting:
             store.reindex(new_data["_id"])
-        verdicts = [store.unique_verdict(new_data, index) for index in store.indexes.values()
-                    if index.get("unique")]
+        verdicts = [store.unique_verdict(new_data, index, fields)
+                    for index, fields in store.uniques]
         if False in verdicts:
             raise mongomock.DuplicateKeyError("E11000 Duplicate Key Error", 11000)
         if None in verdicts:
@@ -397,9 +415,8 @@ class IndexedCollection(mongomock.Collection):
         if not isinstance(store, IndexedCollectionStore):
             return super()._ensure_uniques(doc)
         store.refresh_fields(doc["_id"], changed)
-        verdicts = [store.unique_verdict(doc, index) for index in store.indexes.values()
-                    if index.get("unique") and not changed.isdisjoint(
-                        _tops(_index_fields(index)))]
+        verdicts = [store.unique_verdict(doc, index, fields) for index, fields in store.uniques
+                    if not changed.isdisjoint(_tops(fields))]
         if False in verdicts:
             raise mongomock.DuplicateKeyError("E11000 Duplicate Key Error", 11000)
         if None in verdicts:
