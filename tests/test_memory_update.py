@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import mongomock
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from mongomock.filtering import filter_applies
 from pymongo.errors import DuplicateKeyError, PyMongoError
@@ -52,6 +52,10 @@ def _pair(indexed: bool):
 @settings(max_examples=400, deadline=None)
 @given(doc=DOCS, update=UPDATES, indexed=st.booleans())
 def test_the_fast_path_updates_as_mongomock_does(doc, update, indexed) -> None:
+    # An array holding "b" duplicates "b" in a unique index here as in MongoDB (its elements
+    # are keys), not in mongomock: those updates are not compared.
+    assume(not indexed or not any(isinstance(value, list) for fields in update.values()
+                                  for name, value in fields.items() if name == "k"))
     fast, slow = _pair(indexed)
     try:  # (an array holding "b" is a duplicate of "b" here as in MongoDB, not in mongomock)
         slow.insert_one(dict(doc))
