@@ -29,10 +29,10 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-# Measured with this script on the code before issue 18's storage work (main at a732f0c),
-# runs back to back with this code on the shared 2-core machine.
 DATA_DIR: str | None = None  # --data-dir: the durable embedded store (journal + snapshots)
-BEFORE = {"messages": "3669-4665 us CPU each", "listing": "10519-10898 us CPU each"}
+# Measured with this script (--code) on the code before issue 18's storage work (main at
+# a732f0c), back to back with this code on the shared 2-core machine at load 1-3.
+BEFORE = {"messages": "609-666 us CPU each", "listing": "2352-2748 us CPU each"}
 
 
 async def _app() -> Any:
@@ -125,7 +125,7 @@ def main() -> None:
     parser.add_argument("--challenges", type=int, default=200)
     parser.add_argument("--only", choices=["messages", "listing"])
     parser.add_argument("--profile", choices=["messages", "listing"],
-                        help="print a pyinstrument profile of one part instead")
+                        help="print a cProfile profile of one part instead (setup included)")
     parser.add_argument("--cpu", type=int, default=0, help="the core to pin to")
     parser.add_argument("--code", type=Path, default=None,
                         help="run another checkout's application (before/after figures)")
@@ -145,11 +145,12 @@ def main() -> None:
     parts = {"messages": lambda: messages(args.messages),
              "listing": lambda: listing(args.listings, args.challenges)}
     if args.profile:
-        from pyinstrument import Profiler
+        import cProfile
+        import pstats
 
-        with Profiler() as profiler:
+        with cProfile.Profile() as profiler:
             asyncio.run(parts[args.profile]())
-        profiler.print(show_all=False)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
         return
     for name, part in parts.items():
         if args.only in (None, name):
