@@ -11,6 +11,7 @@ from pymongo.errors import DuplicateKeyError
 from domain.deps import Deps
 from domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from domain.events import MessageSent
+from domain.models.base import construct_trusted
 from domain.models.challenges import Application, Challenge
 from domain.models.chat import Conversation, ConversationKind, Message
 from domain.models.common import new_id, utcnow
@@ -155,9 +156,9 @@ async def _insert_next(conversation_id: str, last_seq: int, sender_id: str,
         await Conversation.get_pymongo_collection().update_one(
             {"_id": conversation_id}, {"$max": {"last_seq": seq}, "$set": {"updated_at": now}})
         # Trusted values (see above): constructing skips validating them a second time.
-        message = Message.model_construct(
-            id=stored["_id"], conversation_id=conversation_id, seq=seq, sender_id=sender_id,
-            body=form.body, client_id=form.client_id, created_at=now)
+        message = construct_trusted(
+            Message, id=stored["_id"], conversation_id=conversation_id, seq=seq,
+            sender_id=sender_id, body=form.body, client_id=form.client_id, created_at=now)
         return message, True
     raise Conflict("the conversation is too busy; send again")
 
