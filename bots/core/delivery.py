@@ -117,13 +117,23 @@ class Delivery:
             if not people or not await notification_preferences.wants(
                     user_id, MESSAGE, self.platform.platform.value):
                 continue
-            found = await conversations.history(user_id, event.conversation_id,
-                                                after_seq=event.seq - 1, limit=1)
+            body = await self._body_of(user_id, event)
             if sender is None:
-                sender, _ = await accounts.public_profile(event.sender_id)
-            reply = message_dm(sender.display_name, found[0].body if found else "",
-                               event.conversation_id, self.platform.how_to_answer)
+                sender = event.sender_name or (
+                    await accounts.public_profile(event.sender_id))[0].display_name
+            reply = message_dm(sender, body, event.conversation_id,
+                               self.platform.how_to_answer)
             await self._dm(user_id, people, reply, f"message:{event.message_id}")
+
+    @staticmethod
+    async def _body_of(user_id: str, event: MessageSent) -> str:
+        """The event carries the rendered message; an older one (written before it did) is
+        read back, as its recipient may."""
+        if event.message is not None and isinstance(event.message.get("body"), str):
+            return str(event.message["body"])
+        found = await conversations.history(user_id, event.conversation_id,
+                                            after_seq=event.seq - 1, limit=1)
+        return found[0].body if found else ""
 
     async def announce(self, challenge_id: str) -> None:
         async with self._card_locks[challenge_id]:
