@@ -170,20 +170,11 @@ def _listing_condition(form: ChallengeQuery, viewer: User | None) -> dict[str, A
         condition["tags"] = form.tag
     if form.difficulty:
         condition["difficulty"] = form.difficulty
-    if form.min_reward is not None or form.max_reward is not None:
-        amount: dict[str, int] = {}
-        if form.min_reward is not None:
-            amount["$gte"] = form.min_reward
-        if form.max_reward is not None:
-            amount["$lte"] = form.max_reward
-        condition["reward.amount"] = amount
-    if form.deadline_before is not None or form.deadline_after is not None:
-        deadline: dict[str, datetime] = {}
-        if form.deadline_before is not None:
-            deadline["$lte"] = form.deadline_before
-        if form.deadline_after is not None:
-            deadline["$gte"] = form.deadline_after
-        condition["deadline"] = deadline
+    for field_name, low, high in (("reward.amount", form.min_reward, form.max_reward),
+                                  ("deadline", form.deadline_after, form.deadline_before)):
+        bounds = {op: v for op, v in (("$gte", low), ("$lte", high)) if v is not None}
+        if bounds:
+            condition[field_name] = bounds
     return condition
 
 
