@@ -25,6 +25,7 @@ from domain.models.chat import Message
 from domain.models.escrow import Escrow
 from domain.services import notification_preferences
 from domain.services.notifications import notification_for
+from domain.services.validated_cache import RenderedCache
 from domain.views import (
     render_challenge,
     render_escrow,
@@ -36,6 +37,8 @@ log = logging.getLogger(__name__)
 
 # The pub/sub channel every node and write-only emitter shares.
 SOCKET_CHANNEL = "openchance-socketio"
+
+_PUSHED_CHALLENGES = RenderedCache(Challenge, render_challenge)
 
 Emit = Callable[[str, dict[str, Any], str | list[str]], Awaitable[None]]
 
@@ -85,13 +88,16 @@ class SocketPushes:
                                              "alert": alert}, user_room(event.user_id))
 
     async def challenge_updated(self, event: ChallengeUpdated) -> None:
-        challenge = await Challenge.get(event.challenge_id)
-        if challenge is None or self.closed:
+        # Read as stored every time (never stale); validated and rendered again only when
+        # the stored form changed since the last push of this challenge.
+        raw = await Challenge.get_pymongo_collection().find_one({"_id": event.challenge_id})
+        if raw is None or self.closed:
             return
+        challenge, rendered = _PUSHED_CHALLENGES.load(raw)
         # Watchers, plus the two people it concerns even when they are not watching.
         rooms = [challenge_room(challenge.id)] + [
             user_room(u) for u in (challenge.owner_id, challenge.solver_id) if u]
-        await self.emit("challenge:updated", {"challenge": render_challenge(challenge)}, rooms)
+        await self.emit("challenge:updated", {"challenge": rendered}, rooms)
 
     async def escrow_changed(self, event: EscrowChanged) -> None:
         escrow = await Escrow.get(event.escrow_id)

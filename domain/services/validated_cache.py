@@ -11,6 +11,7 @@ changes one changes nothing here); frozen sub-models are shared as they cannot c
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
 from typing import Any, Generic, TypeVar
@@ -19,6 +20,7 @@ from beanie import Document
 from pydantic import BaseModel
 
 D = TypeVar("D", bound=Document)
+R = TypeVar("R")
 
 
 # Values that cannot change in place, passed on as they are (checked first: most are these).
@@ -66,3 +68,28 @@ class ValidatedCache(Generic[D]):
         kept = entry[1]
         copied: D = kept.model_copy(update=_detached_fields(kept))
         return copied
+
+
+class RenderedCache(Generic[D]):
+    """A document's rendering (its view as clients get it), computed once per stored form.
+
+    For pushes that render the same document again and again (a watched challenge changing
+    several times a second): the stored form is read on every push, as before, and compared
+    with the one the kept rendering came from. Model and rendering are shared, not copied:
+    callers only read them (a push encodes the rendering at once)."""
+
+    def __init__(self, model: type[D], render: Callable[[D], R], limit: int = 5_000) -> None:
+        self.model = model
+        self.render = render
+        self.limit = limit
+        self._entries: dict[Any, tuple[dict[str, Any], D, R]] = {}
+
+    def load(self, raw: dict[str, Any]) -> tuple[D, R]:
+        """``raw`` validated and rendered; both shared, to be read and not changed."""
+        entry = self._entries.get(raw["_id"])
+        if entry is None or entry[0] != raw:
+            if len(self._entries) >= self.limit:
+                self._entries.clear()
+            model = self.model.model_validate(raw)
+            entry = self._entries[raw["_id"]] = (raw, model, self.render(model))
+        return entry[1], entry[2]

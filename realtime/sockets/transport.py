@@ -73,10 +73,15 @@ def _writer_parked(queue: asyncio.Queue[Any]) -> bool:
 
     A put hands the item to the waiting getter and removes that getter from ``_getters`` at
     once, and the writer only waits again after writing everything it took, so an empty queue
-    with a pending getter means nothing queued for this socket is still unwritten.
+    with a pending getter means nothing queued for this socket is still unwritten. Called for
+    every delivery, hence the plain loop (a generator costs more than the rest of the check).
     """
-    getters = getattr(queue, "_getters", None)  # asyncio private; absent means "not sure"
-    return bool(queue.empty() and getters and any(not g.done() for g in getters))
+    if not queue.empty():
+        return False
+    for getter in getattr(queue, "_getters", ()):  # asyncio private; absent: "not sure"
+        if not getter.done():
+            return True
+    return False
 
 
 class DirectWebSocket:
@@ -134,10 +139,12 @@ class DirectWebSocket:
     def can_write_now(self) -> bool:
         """True if a frame written now cannot overtake a packet queued earlier."""
         sock, transport = self.eio_socket, self._transport
-        return not (sock is None or transport is None or sock.closing or sock.closed
-                    or not sock.upgraded or sock.upgrading or transport.is_closing()
-                    or transport.get_write_buffer_size() > WRITE_BUFFER_LIMIT
-                    or not _writer_parked(sock.queue))
+        if (sock is None or transport is None or sock.closing or sock.closed
+                or not sock.upgraded or sock.upgrading):
+            return False
+        return (not transport.is_closing()
+                and transport.get_write_buffer_size() <= WRITE_BUFFER_LIMIT
+                and _writer_parked(sock.queue))
 
     def backlog(self) -> tuple[int, int]:
         """Unsent bytes in our transport buffer, and packets waiting in Engine.IO's queue."""

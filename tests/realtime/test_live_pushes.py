@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+from domain.events import ChallengeUpdated
+from domain.models.challenges import Challenge
 from domain.models.chat import Notification
 from domain.services import applications, challenges, escrow, notification_preferences
+from domain.views import render_challenge
 from tests.conftest import challenge_data
 from tests.realtime.conftest import LiveServer, Person
 
@@ -111,3 +114,25 @@ async def test_a_kind_turned_off_for_the_web_is_pushed_without_an_alert(
     await applications.apply(deps, bob.id, other.id, {"proposal": "me too"})
     got = await a.wait_for("notification", lambda got: len(got) >= 2)
     assert got[1]["notification"]["data"]["challenge_id"] == other.id and got[1]["alert"] is True
+
+
+async def test_challenge_pushes_follow_the_stored_form_never_a_stale_rendering(
+        server: LiveServer) -> None:
+    # Pushes keep the last rendering per stored form (services/validated_cache.RenderedCache):
+    # a change made by any path, even straight in the store, shows in the next push.
+    deps = server.deps
+    alice, bob = await server.person("alice"), await server.person("bob")
+    b = await server.client(bob)
+    challenge = await challenges.post_challenge(deps, alice.id, challenge_data())
+    await b.call("challenge:watch", {"challenge_id": challenge.id})
+    for _ in range(2):
+        await deps.bus.publish(ChallengeUpdated(challenge_id=challenge.id, state="open"))
+    first, again = await b.wait_for("challenge:updated", lambda got: len(got) >= 2)
+    assert first == again and first["challenge"]["title"] == challenge.title
+    await Challenge.get_pymongo_collection().update_one(
+        {"_id": challenge.id}, {"$set": {"title": "Renamed behind the service's back"}})
+    await deps.bus.publish(ChallengeUpdated(challenge_id=challenge.id, state="open"))
+    pushed = await b.wait_for("challenge:updated", lambda got: len(got) >= 3)
+    assert pushed[2]["challenge"]["title"] == "Renamed behind the service's back"
+    fresh = await Challenge.get(challenge.id)
+    assert fresh is not None and pushed[2]["challenge"] == render_challenge(fresh)
