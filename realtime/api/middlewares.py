@@ -61,15 +61,19 @@ RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
 Middleware = Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]
 
 
-def api_only(middleware: Middleware) -> Middleware:
-    """The API's middlewares sit on the main app; other paths (sockets, web client) pass by."""
+def api_only(*chain: Middleware) -> Middleware:
+    """The API's middlewares (outermost first) as one middleware on the main app: other paths
+    (sockets, the web client) pass by it. One for all, because a request that passes by keeps
+    a suspended frame in each middleware for as long as it lasts, and a socket's request lasts
+    as long as the socket."""
     @web.middleware
-    @functools.wraps(middleware)
-    async def wrapped(request: web.Request, handler: Handler) -> web.StreamResponse:
+    async def api_middlewares(request: web.Request, handler: Handler) -> web.StreamResponse:
         if not is_api_request(request):
             return await handler(request)
-        return await middleware(request, handler)
-    return wrapped
+        for middleware in reversed(chain):
+            handler = functools.partial(middleware, handler=handler)
+        return await handler(request)
+    return api_middlewares
 
 
 class RateLimited(Exception):
@@ -92,7 +96,6 @@ def _domain_status(exc: DomainError) -> int:
     return next((status for kind, status in _STATUS_BY_ERROR if isinstance(exc, kind)), 400)
 
 
-@api_only
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
@@ -135,7 +138,6 @@ CORS_ALLOWED_HEADERS = "Authorization, Content-Type"
 CORS_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
 
 
-@api_only
 async def cors_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Any origin may call the API: it authenticates with bearer tokens, never cookies, so a
     foreign page gains nothing it could not do with its own token (no credentials allowed)."""
@@ -155,7 +157,6 @@ async def cors_middleware(request: web.Request, handler: Handler) -> web.StreamR
     return response
 
 
-@api_only
 async def access_log_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     started = time.perf_counter()
     response = await handler(request)
@@ -176,7 +177,6 @@ async def _limit(request: web.Request, key: str, limit: int) -> None:
         raise RateLimited(retry_after)
 
 
-@api_only
 async def ip_limit_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     limits = request.config_dict[API_LIMITS]
     ip = request.remote or "unknown"
@@ -191,7 +191,8 @@ async def enforce_user_limit(request: web.Request, user_id: str) -> None:
     await _limit(request, f"user:{user_id}", request.config_dict[API_LIMITS].per_user)
 
 
-API_MIDDLEWARES = [access_log_middleware, cors_middleware, error_middleware, ip_limit_middleware]
+API_MIDDLEWARES = [api_only(access_log_middleware, cors_middleware, error_middleware,
+                           ip_limit_middleware)]
 
 
 def setup_rate_limiter(app: web.Application) -> None:

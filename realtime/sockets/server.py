@@ -57,7 +57,7 @@ def build_server(redis_url: str | None, options: SocketOptions) -> tuple[
         # In order per socket: a client's messages are handled (and seq'd) in the order sent.
         async_handlers=False, logger=False, engineio_logger=False)
     # Our WebSocket wrapper (uncompressed, registered for direct frame writes).
-    install_direct_websocket(sio, manager.direct_sockets)
+    install_direct_websocket(sio, manager.direct_sockets, options.slow_consumer_bytes)
     manager.options = options
     return sio, manager
 

@@ -32,12 +32,20 @@ Engine.IO's own queue (slower, never wrong) when it is missing.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
+import logging
 import struct
 from typing import Any
 
 import orjson
-from aiohttp import web
+from aiohttp import WSMsgType, web
+from engineio import exceptions as eio_exceptions
+from engineio import packet as eio_packet
+
+from realtime.sockets.socket_queue import SocketQueue
+
+log = logging.getLogger(__name__)
 
 # Above this many unsent bytes a socket is slow: it gets its packets through its own queue
 # (where its writer waits for the transport to drain) instead of growing the buffer further.
@@ -56,26 +64,41 @@ class OrjsonCodec:
         return orjson.loads(data)
 
 
-def text_frame(payload: bytes) -> bytes:
-    """A complete, unmasked, final WebSocket text frame (RFC 6455 section 5.2)."""
+def text_frame(payload: bytes, first_byte: int = 0x81) -> bytes:
+    """A complete, unmasked, final WebSocket text frame (RFC 6455 section 5.2); 0x82 as the
+    first byte makes it a binary one."""
     size = len(payload)
     if size < 126:
-        header = struct.pack("!BB", 0x81, size)
+        header = struct.pack("!BB", first_byte, size)
     elif size < 65536:
-        header = struct.pack("!BBH", 0x81, 126, size)
+        header = struct.pack("!BBH", first_byte, 126, size)
     else:
-        header = struct.pack("!BBQ", 0x81, 127, size)
+        header = struct.pack("!BBQ", first_byte, 127, size)
     return header + payload
 
 
-def _writer_parked(queue: asyncio.Queue[Any]) -> bool:
+def packet_frame(encoded: str | bytes) -> bytes:
+    """The frame of an encoded Engine.IO packet: text, or binary for a binary attachment."""
+    if isinstance(encoded, str):
+        return text_frame(encoded.encode())
+    return text_frame(encoded, 0x82)
+
+
+def _writer_parked(queue: Any) -> bool:
     """True when the socket's writer task is waiting on its (empty) queue.
 
     A put hands the item to the waiting getter and removes that getter from ``_getters`` at
     once, and the writer only waits again after writing everything it took, so an empty queue
     with a pending getter means nothing queued for this socket is still unwritten. Called for
     every delivery, hence the plain loop (a generator costs more than the rest of the check).
+    A socket on a WebSocket from the start has no writer task: its queue writes at once.
     """
+    if isinstance(queue, SocketQueue):
+        if queue.direct:
+            return True
+        queue = queue.polling_queue()
+        if queue is None:
+            return False
     if not queue.empty():
         return False
     for getter in getattr(queue, "_getters", ()):  # asyncio private; absent: "not sure"
@@ -85,9 +108,16 @@ def _writer_parked(queue: asyncio.Queue[Any]) -> bool:
 
 
 class DirectWebSocket:
-    """Engine.IO's aiohttp WebSocket wrapper, uncompressed, registered for direct writes."""
+    """Engine.IO's aiohttp WebSocket wrapper, uncompressed, registered for direct writes.
 
+    A socket on a WebSocket from its first request is served here (``_serve``: the reader
+    loop Engine.IO runs, with no writer task, as its ``SocketQueue`` writes each packet at
+    once); a socket upgrading from long-polling keeps Engine.IO's own handler."""
+
+    __slots__ = ("_sock", "_transport", "corked", "eio_socket", "handler", "server")
     registry: dict[str, DirectWebSocket] = {}  # replaced per server by ``websocket_driver``
+    # Unsent bytes above which a socket is dropped (SocketOptions.slow_consumer_bytes).
+    slow_consumer_bytes = 1 << 20
 
     def __init__(self, handler: Any, server: Any) -> None:
         self.handler = handler
@@ -104,17 +134,64 @@ class DirectWebSocket:
         self._sock = web.WebSocketResponse(max_msg_size=self.server.max_http_buffer_size,
                                            compress=False)
         await self._sock.prepare(request)
-        self.environ = environ
         self._transport = request.transport  # type: ignore[assignment]
-        sid = getattr(self.eio_socket, "sid", None)
+        eio = self.eio_socket
+        sid = getattr(eio, "sid", None)
         if sid is not None:
             self.registry[sid] = self
         try:
-            await self.handler(self)
+            queue = getattr(eio, "queue", None)
+            if isinstance(queue, SocketQueue) and not eio.connected:
+                await self._serve(eio, queue)
+            else:
+                await self.handler(self)
         finally:
             if sid is not None and self.registry.get(sid) is self:
                 del self.registry[sid]
         return self._sock
+
+    async def _serve(self, eio: Any, queue: SocketQueue) -> None:
+        """What Engine.IO's handler does for a socket that starts on a WebSocket: read packets
+        until the client goes (or sends nothing for a ping interval and timeout), then close."""
+        server, sock = self.server, self._sock
+        assert sock is not None
+        eio.connected = eio.upgraded = True
+        queue.attach(self)
+        timeout = server.ping_interval + server.ping_timeout
+        try:
+            while True:
+                try:
+                    msg = await sock.receive(timeout)
+                except (TimeoutError, asyncio.CancelledError):
+                    break  # as Engine.IO: a silent client, or the server shutting down
+                data = msg.data
+                if ((msg.type is not WSMsgType.TEXT and msg.type is not WSMsgType.BINARY)
+                        or len(data) > server.max_http_buffer_size):
+                    break
+                try:
+                    await eio.receive(eio_packet.Packet(encoded_packet=data))
+                except eio_exceptions.UnknownPacketError:
+                    pass
+                except eio_exceptions.SocketIsClosedError:
+                    break
+                except Exception:
+                    log.exception("Socket.IO packet handling failed")
+        finally:
+            queue.detach()
+            self.corked.clear()
+            with contextlib.suppress(Exception):
+                await sock.close()
+            await eio.close(wait=False, abort=True, reason=server.reason.TRANSPORT_CLOSE)
+
+    def write_packet(self, pkt: Any) -> None:
+        """Write one Engine.IO packet now, after the frames corked before it. A socket whose
+        unsent bytes pass ``slow_consumer_bytes`` is dropped rather than buffered further."""
+        self.corked.append(packet_frame(pkt.encode()))
+        self.flush_corked()
+        transport = self._transport
+        if transport is not None and (transport.get_write_buffer_size()
+                                      > self.slow_consumer_bytes):
+            self.drop()
 
     async def close(self) -> None:
         assert self._sock is not None
@@ -139,7 +216,14 @@ class DirectWebSocket:
     def can_write_now(self) -> bool:
         """True if a frame written now cannot overtake a packet queued earlier."""
         sock, transport = self.eio_socket, self._transport
-        if (sock is None or transport is None or sock.closing or sock.closed
+        if sock is None or transport is None:
+            return False
+        queue = sock.queue
+        if type(queue) is SocketQueue and queue.writer is self:
+            # On a WebSocket from the start: nothing is ever queued.
+            return not (sock.closing or sock.closed or transport.is_closing()
+                        or transport.get_write_buffer_size() > WRITE_BUFFER_LIMIT)
+        if (sock.closing or sock.closed
                 or not sock.upgraded or sock.upgrading):
             return False
         return (not transport.is_closing()
@@ -170,12 +254,19 @@ class DirectWebSocket:
             transport.write(data)
 
 
-def websocket_driver(registry: dict[str, DirectWebSocket]) -> type[DirectWebSocket]:
+def websocket_driver(registry: dict[str, DirectWebSocket],
+                     slow_consumer_bytes: int = 1 << 20) -> type[DirectWebSocket]:
     """A DirectWebSocket class bound to one server's registry (eio sid -> socket)."""
-    return type("BoundDirectWebSocket", (DirectWebSocket,), {"registry": registry})
+    return type("BoundDirectWebSocket", (DirectWebSocket,), {
+        "__slots__": (), "registry": registry, "slow_consumer_bytes": slow_consumer_bytes})
 
 
-def install_direct_websocket(sio: Any, registry: dict[str, DirectWebSocket]) -> None:
+def install_direct_websocket(sio: Any, registry: dict[str, DirectWebSocket],
+                             slow_consumer_bytes: int = 1 << 20) -> None:
     """Make ``sio``'s Engine.IO server open WebSockets as DirectWebSocket (registered in
-    ``registry``). A copy of the driver table, so other servers in the process keep theirs."""
-    sio.eio._async = {**sio.eio._async, "websocket": websocket_driver(registry)}
+    ``registry``; a copy of the driver table, so other servers in the process keep theirs) and
+    give its sockets a SocketQueue (``create_queue`` is the public method Engine.IO's sockets
+    get their queue from)."""
+    sio.eio._async = {**sio.eio._async,
+                      "websocket": websocket_driver(registry, slow_consumer_bytes)}
+    sio.eio.create_queue = SocketQueue

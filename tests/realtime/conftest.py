@@ -35,9 +35,10 @@ class LiveClient:
         self.received[event].append(args[0] if len(args) == 1 else list(args))
         self._arrived.set()
 
-    async def connect(self, token: str | None) -> LiveClient:
+    async def connect(self, token: str | None,
+                      transports: tuple[str, ...] = ("websocket",)) -> LiveClient:
         auth = {"token": token} if token is not None else None
-        await self.sio.connect(self.url, auth=auth, transports=["websocket"], wait_timeout=5)
+        await self.sio.connect(self.url, auth=auth, transports=list(transports), wait_timeout=5)
         return self
 
     async def call(self, event: str, *data: Any, timeout: float = 5) -> Any:
@@ -92,10 +93,11 @@ class LiveServer:
         self.people[name] = Person(name, user.id, token)
         return self.people[name]
 
-    async def client(self, who: Person | None = None, token: str | None = None) -> LiveClient:
+    async def client(self, who: Person | None = None, token: str | None = None,
+                     transports: tuple[str, ...] = ("websocket",)) -> LiveClient:
         client = LiveClient(self.url)
         self.clients.append(client)
-        return await client.connect(who.token if who is not None else token)
+        return await client.connect(who.token if who is not None else token, transports)
 
 
 async def start_app(app: web.Application) -> tuple[web.AppRunner, str]:

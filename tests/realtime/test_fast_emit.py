@@ -50,3 +50,32 @@ async def test_acks_and_pushes_to_one_socket_stay_in_order(
     assert pushes == list(range(1, 21))
     for i in range(1, 21):
         assert order.index(f"push {i}") < order.index(f"ack {i}")
+
+
+async def test_every_transport_gets_broadcasts_and_acks_in_order(
+        server: LiveServer, pair: tuple[Person, Person, str]) -> None:
+    # A WebSocket from the start has no Engine.IO writer task (its queue writes at once);
+    # long-polling, and a socket upgraded from it, keep Engine.IO's queue and writer.
+    alice, bob, conversation_id = pair
+    # A long-polling client's disconnect waits for its pending poll, answered at the next
+    # ping (or its timeout): half a second of each keeps the teardown short.
+    server.realtime.sio.eio.ping_interval = server.realtime.sio.eio.ping_timeout = 0.5
+    ways = [("websocket",), ("polling",), ("polling", "websocket")]
+    tabs = [await server.client(bob, transports=way) for way in ways]
+    sender = await server.client(alice)
+    for tab in [*tabs, sender]:
+        await tab.call("conversation:join", {"conversation_id": conversation_id})
+    await asyncio.sleep(0.3)  # the third tab's upgrade to WebSocket
+    assert [tab.sio.transport() for tab in tabs] == ["websocket", "polling", "websocket"]
+    sockets = server.realtime.manager.direct_sockets
+    queues = [type(ws.eio_socket.queue).__name__ for ws in sockets.values()]
+    assert queues.count("SocketQueue") == len(queues) >= 3
+    for i in range(1, 31):
+        ack = await sender.call("message:send", {"conversation_id": conversation_id,
+                                                 "body": str(i), "client_id": f"t{i}"})
+        assert ack["ok"] and ack["message"]["seq"] == i
+    for tab in tabs:
+        pushed = await tab.wait_for("message:new", lambda got: len(got) >= 30)
+        assert [p["message"]["seq"] for p in pushed] == list(range(1, 31))
+        read = await tab.call("message:read", {"conversation_id": conversation_id, "seq": 30})
+        assert read["ok"]
