@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import uuid
@@ -21,7 +22,11 @@ from realtime.sockets.kicks import SessionGuard
 from realtime.sockets.live import LiveState
 from realtime.sockets.manager import DirectEmitManager, DirectEmitRedisManager
 from realtime.sockets.options import SocketOptions
-from realtime.sockets.transport import OrjsonCodec, install_direct_websocket
+from realtime.sockets.transport import (
+    OrjsonCodec,
+    drop_silent_sockets,
+    install_direct_websocket,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +62,7 @@ def build_server(redis_url: str | None, options: SocketOptions) -> tuple[
         # In order per socket: a client's messages are handled (and seq'd) in the order sent.
         async_handlers=False, logger=False, engineio_logger=False)
     # Our WebSocket wrapper (uncompressed, registered for direct frame writes).
-    install_direct_websocket(sio, manager.direct_sockets, options.slow_consumer_bytes)
+    install_direct_websocket(sio, manager.direct_sockets, options)
     manager.options = options
     return sio, manager
 
@@ -86,7 +91,9 @@ def setup_sockets(app: web.Application, options: SocketOptions | None = None) ->
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         live.start()
         guard.start()
+        sweeper = asyncio.create_task(drop_silent_sockets(manager.direct_sockets, sio.eio))
         yield
+        sweeper.cancel()
         pushes.closed = True
         await guard.stop()
         await live.stop()

@@ -114,10 +114,12 @@ class DirectWebSocket:
     loop Engine.IO runs, with no writer task, as its ``SocketQueue`` writes each packet at
     once); a socket upgrading from long-polling keeps Engine.IO's own handler."""
 
-    __slots__ = ("_sock", "_transport", "corked", "eio_socket", "handler", "server")
+    __slots__ = ("_sock", "_transport", "corked", "eio_socket", "handler", "last_seen",
+                 "server")
     registry: dict[str, DirectWebSocket] = {}  # replaced per server by ``websocket_driver``
-    # Unsent bytes above which a socket is dropped (SocketOptions.slow_consumer_bytes).
-    slow_consumer_bytes = 1 << 20
+    # The server's SocketOptions (slow_consumer_bytes: unsent bytes above which a socket is
+    # dropped), set by ``websocket_driver``.
+    options: Any = None
 
     def __init__(self, handler: Any, server: Any) -> None:
         self.handler = handler
@@ -127,6 +129,8 @@ class DirectWebSocket:
         self.eio_socket = getattr(handler, "__self__", None)
         # Broadcast frames waiting for the next flush, in emit order (see DirectEmitManager).
         self.corked: list[bytes] = []
+        # When the client last sent anything (loop time), on sockets served by ``_serve``.
+        self.last_seen: float | None = None
 
     async def __call__(self, environ: dict[str, Any]) -> web.WebSocketResponse:
         request: web.Request = environ["aiohttp.request"]
@@ -152,18 +156,21 @@ class DirectWebSocket:
 
     async def _serve(self, eio: Any, queue: SocketQueue) -> None:
         """What Engine.IO's handler does for a socket that starts on a WebSocket: read packets
-        until the client goes (or sends nothing for a ping interval and timeout), then close."""
+        until the client goes, then close. A client silent for a ping interval and timeout is
+        dropped by ``drop_silent_sockets`` (one task for all, not a timer per socket)."""
         server, sock = self.server, self._sock
         assert sock is not None
         eio.connected = eio.upgraded = True
         queue.attach(self)
-        timeout = server.ping_interval + server.ping_timeout
+        clock = asyncio.get_running_loop().time
+        self.last_seen = clock()
         try:
             while True:
                 try:
-                    msg = await sock.receive(timeout)
-                except (TimeoutError, asyncio.CancelledError):
-                    break  # as Engine.IO: a silent client, or the server shutting down
+                    msg = await sock.receive()
+                except asyncio.CancelledError:
+                    break  # as Engine.IO: the server is shutting down
+                self.last_seen = clock()
                 data = msg.data
                 if ((msg.type is not WSMsgType.TEXT and msg.type is not WSMsgType.BINARY)
                         or len(data) > server.max_http_buffer_size):
@@ -185,12 +192,13 @@ class DirectWebSocket:
 
     def write_packet(self, pkt: Any) -> None:
         """Write one Engine.IO packet now, after the frames corked before it. A socket whose
-        unsent bytes pass ``slow_consumer_bytes`` is dropped rather than buffered further."""
+        unsent bytes pass ``options.slow_consumer_bytes`` is dropped rather than buffered
+        further."""
         self.corked.append(packet_frame(pkt.encode()))
         self.flush_corked()
         transport = self._transport
         if transport is not None and (transport.get_write_buffer_size()
-                                      > self.slow_consumer_bytes):
+                                      > self.options.slow_consumer_bytes):
             self.drop()
 
     async def close(self) -> None:
@@ -254,19 +262,34 @@ class DirectWebSocket:
             transport.write(data)
 
 
+async def drop_silent_sockets(registry: dict[str, DirectWebSocket], server: Any) -> None:
+    """Drop the sockets served by ``DirectWebSocket`` whose client sent nothing (not even the
+    answer to a ping) for Engine.IO's ping interval plus ping timeout: what Engine.IO's own
+    handler does with a receive timeout, checked here a few times per limit."""
+    loop = asyncio.get_running_loop()
+    while True:
+        limit = server.ping_interval + server.ping_timeout
+        await asyncio.sleep(min(1.0, limit / 4))  # 20,000 sockets: about 2 ms a second
+        cutoff = loop.time() - limit
+        for ws in list(registry.values()):
+            if ws.last_seen is not None and ws.last_seen < cutoff:
+                ws.drop()
+
+
 def websocket_driver(registry: dict[str, DirectWebSocket],
-                     slow_consumer_bytes: int = 1 << 20) -> type[DirectWebSocket]:
-    """A DirectWebSocket class bound to one server's registry (eio sid -> socket)."""
+                     options: Any) -> type[DirectWebSocket]:
+    """A DirectWebSocket class bound to one server's registry (eio sid -> socket) and
+    SocketOptions."""
     return type("BoundDirectWebSocket", (DirectWebSocket,), {
-        "__slots__": (), "registry": registry, "slow_consumer_bytes": slow_consumer_bytes})
+        "__slots__": (), "registry": registry, "options": options})
 
 
 def install_direct_websocket(sio: Any, registry: dict[str, DirectWebSocket],
-                             slow_consumer_bytes: int = 1 << 20) -> None:
+                             options: Any) -> None:
     """Make ``sio``'s Engine.IO server open WebSockets as DirectWebSocket (registered in
     ``registry``; a copy of the driver table, so other servers in the process keep theirs) and
     give its sockets a SocketQueue (``create_queue`` is the public method Engine.IO's sockets
     get their queue from)."""
     sio.eio._async = {**sio.eio._async,
-                      "websocket": websocket_driver(registry, slow_consumer_bytes)}
+                      "websocket": websocket_driver(registry, options)}
     sio.eio.create_queue = SocketQueue

@@ -75,3 +75,22 @@ async def test_a_stuck_consumer_is_dropped_and_the_others_get_everything(
         await asyncio.sleep(0.02)
     assert sum(s.user_id == bob.id for s in sessions.values()) == 1
     stuck.close()
+
+
+async def test_a_client_that_goes_silent_is_dropped(server: LiveServer) -> None:
+    # Engine.IO's clients answer every ping; one that sends nothing for a ping interval plus
+    # a ping timeout (a vanished laptop, a half-open connection) is dropped by the sweep.
+    eio = server.realtime.sio.eio
+    eio.ping_interval, eio.ping_timeout = 0.3, 0.3
+    bob = await server.person("bob")
+    silent = await stuck_client(server.url, bob.token)  # never reads, never answers pings
+    sessions = server.realtime.events.sessions
+    assert sum(s.user_id == bob.id for s in sessions.values()) == 1
+    for _ in range(150):
+        if not (any(s.user_id == bob.id for s in sessions.values())
+                or server.realtime.manager.direct_sockets):
+            break
+        await asyncio.sleep(0.02)
+    assert not any(s.user_id == bob.id for s in sessions.values())
+    assert not server.realtime.manager.direct_sockets
+    silent.close()
