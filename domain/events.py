@@ -26,30 +26,37 @@ class Event:
     def to_record(self) -> dict[str, Any]:
         # What dataclasses.asdict gives for these JSON-friendly fields (containers copied,
         # immutable leaves shared) at a fraction of its cost: every chat message writes one.
+        values = self.__dict__  # a frozen dataclass's fields (no __slots__ here)
         return {"type": type(self).__name__,
-                "data": {f.name: _copied(getattr(self, f.name)) for f in _fields(type(self))}}
+                "data": {name: value if type(value) in _SHARED else _copied(value)
+                         for name in _names(type(self)) for value in (values[name],)}}
+
+
+# Immutable leaves, handed on as they are (asdict shares them too).
+_SHARED = frozenset({str, int, float, bool, type(None)})
 
 
 def _copied(value: Any) -> Any:
     kind = type(value)
     if kind is dict:
-        return {key: _copied(item) for key, item in value.items()}
+        return {key: item if type(item) in _SHARED else _copied(item)
+                for key, item in value.items()}
     if kind is list or kind is tuple:
-        return kind(_copied(item) for item in value)
-    if kind in (str, int, float, bool) or value is None:
+        return kind(item if type(item) in _SHARED else _copied(item) for item in value)
+    if kind in _SHARED:
         return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return dataclasses.asdict(value)
     return copy.deepcopy(value)  # anything else, as asdict would
 
 
-_FIELDS: dict[type, tuple[dataclasses.Field[Any], ...]] = {}
+_NAMES: dict[type, tuple[str, ...]] = {}
 
 
-def _fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
-    found = _FIELDS.get(cls)
+def _names(cls: type) -> tuple[str, ...]:
+    found = _NAMES.get(cls)
     if found is None:
-        found = _FIELDS[cls] = dataclasses.fields(cls)
+        found = _NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
     return found
 
 

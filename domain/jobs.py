@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -69,7 +70,8 @@ class EventLogWriter:
         self._spilled = False
 
     async def append(self, event: Event) -> None:
-        record = {"id": uuid.uuid4().hex, **event.to_record()}
+        # A random 128-bit key, as uuid4's hex but a third of its cost (every message).
+        record = {"id": os.urandom(16).hex(), **event.to_record()}
         if not self._spilled:
             try:
                 await self.streams.append(EVENTS, record)

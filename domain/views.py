@@ -163,12 +163,15 @@ def render(model: type[Out], obj: Any, **extra: Any) -> dict[str, Any]:
     if isinstance(obj, BaseModel):
         # A model holds its fields in __dict__; read there, a listing page does not pay a
         # (Beanie document's) attribute lookup per field. Anything else (properties) is read
-        # as attributes.
+        # as attributes. What model_validate and model_dump call, without their wrappers:
+        # this runs for every item of a page and every chat message.
         values = obj.__dict__
         fields = model.model_fields
-        if all(name in values for name in fields):
+        if fields.keys() <= values.keys():
             data = {name: values[name] for name in fields}
-            return model.model_validate(data, from_attributes=True).model_dump(mode="json")
+            validated = model.__pydantic_validator__.validate_python(data, from_attributes=True)
+            return model.__pydantic_serializer__.to_python(  # type: ignore[no-any-return]
+                validated, mode="json")
     return model.model_validate(obj, from_attributes=True).model_dump(mode="json")
 
 

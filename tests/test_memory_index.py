@@ -131,3 +131,40 @@ def test_unique_checks_follow_the_indexes_as_they_change() -> None:
     things.drop_indexes()  # mongomock replaces the index dict
     things.insert_one({"_id": 4, "a": 1, "b": 2})
     assert sorted(d["_id"] for d in things.find({"b": 2})) == [2, 4]
+
+
+# Values for fields under unique indexes: mostly a few plain ones (so duplicates happen),
+# sometimes what the maps cannot hold (1.0 equals 1, None equals a missing field). No arrays:
+# there mongomock's unique check is not MongoDB's (nor ours).
+UNIQUE_VALUES = st.one_of(st.sampled_from(["a", "b", 1, 2]), st.sampled_from([1.0, None, True]))
+MESSAGES = st.fixed_dictionaries(
+    {"_id": st.integers(0, 12)},
+    optional={"conversation": UNIQUE_VALUES, "seq": UNIQUE_VALUES, "client": UNIQUE_VALUES,
+              "body": st.sampled_from(["x", "y"])})
+
+
+@settings(max_examples=300, deadline=None)
+@given(docs=st.lists(MESSAGES, max_size=25), sparse=st.booleans())
+def test_an_insert_refuses_exactly_what_mongomock_refuses(docs, sparse) -> None:
+    """Messages' two compound unique indexes (conversation + seq, conversation + client id),
+    and a third unique index that is sparse or not: each insert is admitted or refused as
+    mongomock's own insert admits or refuses it, and what is stored is the same."""
+    plain = mongomock.MongoClient()["db"]["messages"]
+    fast = MemoryMongoClient()["db"]["messages"]._sync
+    for collection in (plain, fast):
+        collection.create_index([("conversation", 1), ("seq", 1)], unique=True)
+        collection.create_index([("conversation", 1), ("client", 1)], unique=True)
+        collection.create_index([("body", 1)], unique=True, sparse=sparse)
+    for doc in docs:
+        outcomes = []
+        for collection in (plain, fast):
+            given_doc = dict(doc)
+            try:
+                result = collection.insert_one(given_doc)
+                outcomes.append(("ok", result.inserted_id, given_doc["_id"]))
+            except DuplicateKeyError:
+                outcomes.append(("duplicate",))
+        assert outcomes[0] == outcomes[1], doc
+    assert list(fast.find({})) == list(plain.find({}))
+    for query in ({"conversation": "a"}, {"conversation": "a", "seq": 1}, {"body": "x"}):
+        assert list(fast.find(query)) == list(plain.find(query))

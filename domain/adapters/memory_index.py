@@ -21,6 +21,7 @@ import mongomock
 from bson import ObjectId
 from mongomock.filtering import filter_applies
 from mongomock.store import CollectionStore
+from pymongo.results import InsertOneResult
 
 from domain.adapters.memory_documents import stored_copy
 from domain.adapters.memory_filter import Matcher, compile_filter
@@ -81,16 +82,19 @@ class IndexedCollectionStore(CollectionStore):
         # the unique check that follows need not link it again.
         self.inserting = False
         self._orders: dict[tuple[tuple[str, ...], bool], tuple[int, list[Any] | None]] = {}
-        self._uniques: tuple[Any, int, list[tuple[Any, Fields]]] = (None, 0, [])
+        self._uniques: tuple[Any, int, list[tuple[Any, Fields, int]]] = (None, 0, [])
 
     @property
-    def uniques(self) -> list[tuple[Any, Fields]]:
-        """The unique indexes with their fields, for the check after every write (worked out
-        again when the indexes change; mongomock's drop_indexes replaces the dict)."""
+    def uniques(self) -> list[tuple[Any, Fields, int]]:
+        """The unique indexes with their fields and the position of those fields' entry in a
+        document's entries (-1 when the maps have none), for the check after every write
+        (worked out again when the indexes change; mongomock's drop_indexes replaces the
+        dict, and ``_rebuild`` forgets it)."""
         indexes, count, found = self._uniques
         if indexes is not self.indexes or count != len(self.indexes):
-            found = [(index, _index_fields(index)) for index in self.indexes.values()
-                     if index.get("unique")]
+            slots = {fields: slot for slot, fields in enumerate(self._maps)}
+            found = [(index, fields, slots.get(fields, -1)) for index in self.indexes.values()
+                     if index.get("unique") for fields in (_index_fields(index),)]
             self._uniques = (self.indexes, len(self.indexes), found)
         return found
 
@@ -169,6 +173,28 @@ class IndexedCollectionStore(CollectionStore):
         self._entries = {}
         for doc_id, doc in self._documents.items():
             self._link(doc_id, doc)
+
+    def add(self, doc_id: Any, doc: dict[str, Any]) -> bool | None:
+        """``self[doc_id] = doc`` for an id not stored yet, linked in one pass, then whether
+        its unique indexes admit it: True, False (a duplicate: it is still stored, the caller
+        takes it out again) or None when the maps cannot tell for one of them. mongomock's
+        store takes a reader-writer lock for every write; the embedded store is only used
+        from the event loop's thread, and this runs without yielding."""
+        self._documents[doc_id] = doc
+        self._position[doc_id] = self._next_position
+        self._next_position += 1
+        self.version += 1
+        entries = [(fields, self._link_keys(doc_id, doc, fields)) for fields in self._maps]
+        self._entries[doc_id] = entries
+        verdict: bool | None = True
+        for index, fields, slot in self.uniques:
+            keys = entries[slot][1] if slot >= 0 else _UNSET
+            found = self.unique_verdict(doc, index, fields, keys)
+            if found is False:
+                return False
+            if found is None:
+                verdict = None
+        return verdict
 
     def __setitem__(self, key: Any, val: Any) -> None:
         super().__setitem__(key, val)
@@ -252,12 +278,13 @@ class IndexedCollectionStore(CollectionStore):
         return order
 
     def unique_verdict(self, doc: Mapping[str, Any], index: Mapping[str, Any],
-                       fields: Fields) -> bool | None:
+                       fields: Fields, linked: Any = _UNSET) -> bool | None:
         """Whether ``doc`` (stored and linked already) is alone with its key in a unique index:
         True, False (a duplicate), or None when the maps cannot tell (sparse indexes, keys the
         maps do not hold). A partial index (users' unique email, say) only binds documents
         its filter admits: answered from the same maps, so signing up stays one lookup
-        rather than a scan of every user."""
+        rather than a scan of every user. ``linked``: the document's keys for ``fields``
+        as linked just now, when the caller has them."""
         if index.get("sparse"):
             return None
         partial = index.get("partialFilterExpression")
@@ -265,7 +292,7 @@ class IndexedCollectionStore(CollectionStore):
             return True
         if fields not in self._maps:
             return None
-        keys = self._linked_keys(doc, fields)
+        keys = self._linked_keys(doc, fields) if linked is _UNSET else linked
         if keys is None or len(keys) != 1:
             return None
         holders = self._maps[fields].get(keys[0], ())
@@ -355,6 +382,17 @@ class IndexedCollection(mongomock.Collection):
             return (doc for doc in docs if filter_applies(filter, doc))
         return (doc for doc in docs if _decide(matcher, filter, doc))
 
+    def insert_one(self, document: Any, *args: Any, **kwargs: Any) -> InsertOneResult:
+        # A plain dict (what the domain writes) goes straight to the one-pass insert; mongomock
+        # would only check it is a mutable mapping first.
+        store = self._store
+        if not args and kwargs.get("session") is None and type(document) is dict and (
+                isinstance(store, IndexedCollectionStore)):
+            stored = stored_copy(document)
+            if stored is not None:
+                return InsertOneResult(self._insert_plain(document, stored, store), True)
+        return super().insert_one(document, *args, **kwargs)
+
     def _insert(self, data: Any, session: Any = None, ordered: bool = True) -> Any:
         store = self._store
         if not isinstance(data, Mapping) or not isinstance(store, IndexedCollectionStore):
@@ -380,16 +418,15 @@ class IndexedCollection(mongomock.Collection):
             return super()._insert(data)  # a document as id: mongomock's hashing
         if doc_id in store._documents:  # (the store's locked __contains__ costs more)
             raise mongomock.DuplicateKeyError("E11000 Duplicate Key Error", 11000)
-        store.inserting = True
-        try:
-            store[doc_id] = stored
+        verdict = store.add(doc_id, stored)
+        if verdict is None:  # keys the maps cannot tell about: mongomock's scan decides
             try:
-                self._ensure_uniques(stored)
+                mongomock.Collection._ensure_uniques(self, stored)
             except mongomock.DuplicateKeyError:
-                del store[doc_id]
-                raise
-        finally:
-            store.inserting = False
+                verdict = False
+        if verdict is False:
+            del store[doc_id]
+            raise mongomock.DuplicateKeyError("E11000 Duplicate Key Error", 11000)
         return doc_id
 
     def _ensure_uniques(self, new_data: Any) -> None:
@@ -402,7 +439,7 @@ class IndexedCollection(mongomock.Collection):
         if not store.inserting:
             store.reindex(new_data["_id"])
         verdicts = [store.unique_verdict(new_data, index, fields)
-                    for index, fields in store.uniques]
+                    for index, fields, _ in store.uniques]
         if False in verdicts:
             raise mongomock.DuplicateKeyError("E11000 Duplicate Key Error", 11000)
         if None in verdicts:
@@ -415,8 +452,8 @@ class IndexedCollection(mongomock.Collection):
         if not isinstance(store, IndexedCollectionStore):
             return super()._ensure_uniques(doc)
         store.refresh_fields(doc["_id"], changed)
-        verdicts = [store.unique_verdict(doc, index, fields) for index, fields in store.uniques
-                    if not changed.isdisjoint(_tops(fields))]
+        verdicts = [store.unique_verdict(doc, index, fields)
+                    for index, fields, _ in store.uniques if not changed.isdisjoint(_tops(fields))]
         if False in verdicts:
             raise mongomock.DuplicateKeyError("E11000 Duplicate Key Error", 11000)
         if None in verdicts:

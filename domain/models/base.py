@@ -11,10 +11,12 @@ builtin collection with ``.copy()``), so every instance still gets its own dict.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from beanie import Document
 from pydantic import PrivateAttr
+from pydantic_core import PydanticUndefined
 
 
 def cheap_private_defaults(documents: Iterable[type[Document]]) -> None:
@@ -28,28 +30,59 @@ def cheap_private_defaults(documents: Iterable[type[Document]]) -> None:
 
 
 D = TypeVar("D", bound=Document)
-_BLANKS: dict[type[Any], tuple[Any, frozenset[str]]] = {}
+_set = object.__setattr__
+_get = object.__getattribute__
+
+
+@dataclass(frozen=True)
+class _Blank:
+    """What every instance of one document class starts from."""
+
+    values: dict[str, Any]  # model_construct()'s field values (plain defaults only)
+    fields_set: frozenset[str]
+    extra: dict[str, Any] | None
+    private: tuple[tuple[str, Any], ...]  # lazy_model's and Beanie's private state
+    needed: frozenset[str]  # fields without a plain default
+
+
+_BLANKS: dict[type[Any], _Blank] = {}
+_FRESH = (dict, list, set)  # private containers each instance gets its own of
+
+
+def _blank(document: type[Document]) -> _Blank:
+    made = document.model_construct()
+    private = _get(made, "__pydantic_private__") or {}
+    blank = _Blank(
+        values=dict(_get(made, "__dict__")),
+        fields_set=frozenset(_get(made, "__pydantic_fields_set__")),
+        extra=_get(made, "__pydantic_extra__"),
+        private=tuple((k, v) for k, v in private.items() if v is not PydanticUndefined),
+        needed=frozenset(name for name, field in document.model_fields.items()
+                         if field.is_required() or field.default_factory is not None))
+    if blank.extra is not None or document.model_config.get("extra") == "allow":
+        raise TypeError(f"{document.__name__} keeps extra fields: use model_construct")
+    _BLANKS[document] = blank
+    return blank
 
 
 def construct_trusted(document: type[D], **values: Any) -> D:
     """``document.model_construct(**values)`` for values we wrote ourselves and trust, at a
-    third of its cost (a chat message is built this way after its insert): a copy of a blank
-    instance made once per class, with the values set and fresh private state. Every field
-    without a plain default must be given (a default factory's value is never shared)."""
-    blank, needed = _BLANKS.get(document, (None, frozenset()))
-    if blank is None:
-        blank = document.model_construct()
-        needed = frozenset(name for name, field in document.model_fields.items()
-                           if field.is_required() or field.default_factory is not None)
-        _BLANKS[document] = (blank, needed)
-    missing = needed - values.keys()
-    if missing:
+    fraction of its cost (a chat message is built this way after its insert): the instance
+    state pydantic's ``model_copy(update=values)`` of a blank instance would give (its
+    documented ``__dict__``, ``__pydantic_fields_set__``, ``__pydantic_extra__`` and
+    ``__pydantic_private__``), set directly: every attribute read through a Beanie document
+    goes through lazy_model's ``__getattribute__``, and model_copy makes a dozen. Private
+    containers are fresh per instance; every field without a plain default must be given
+    (a default factory's value is never shared). tests/domain/test_documents.py compares the
+    result with model_construct's."""
+    blank = _BLANKS.get(document) or _blank(document)
+    if not blank.needed <= values.keys():
+        missing = blank.needed - values.keys()
         raise TypeError(f"{document.__name__} needs {sorted(missing)}")
-    built: D = blank.model_copy(update=values)
-    # model_copy shares the blank's private containers (lazy_model's _store): fresh ones.
-    private = built.__pydantic_private__
-    if private:
-        for name, value in private.items():
-            if type(value) in (dict, list, set):
-                private[name] = type(value)()
+    built: D = document.__new__(document)
+    _set(built, "__dict__", {**blank.values, **values})
+    _set(built, "__pydantic_extra__", None)
+    _set(built, "__pydantic_fields_set__", values.keys() | blank.fields_set)  # a new set
+    _set(built, "__pydantic_private__",
+         {k: type(v)() if type(v) in _FRESH else v for k, v in blank.private})
     return built

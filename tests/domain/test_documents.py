@@ -16,6 +16,12 @@ async def test_a_trusted_construction_is_model_constructs(storage) -> None:
     constructed = Message.model_construct(**values)
     assert built == constructed and built.model_fields_set == constructed.model_fields_set
     assert built.__pydantic_private__ == constructed.__pydantic_private__
+    assert built.__dict__ == constructed.__dict__ and type(built) is Message
+    assert built.__pydantic_extra__ == constructed.__pydantic_extra__
+    assert type(built.model_fields_set) is set  # as model_construct's: a set of its own
+    built.model_fields_set.add("x")
+    assert "x" not in again.model_fields_set
+    assert built.model_dump() == constructed.model_dump()
     # Nothing shared between two instances but immutable values.
     assert built is not again and built._store is not again._store  # lazy_model's dict
     other = construct_trusted(Message, **{**values, "seq": 4})
