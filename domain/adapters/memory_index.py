@@ -234,12 +234,30 @@ class IndexedCollectionStore(CollectionStore):
             return found, set(), False
         usable = [f for f in self._maps if all(name in equal for name in f)]
         if not usable:
-            return None
+            return self._lookup_within(filter)
         fields = max(usable, key=len)
         # A hit in the map equals every condition when the index covers all of them.
         exact = only_equalities and set(fields) == set(equal)
         hits = self._maps[fields].get(tuple(equal[name] for name in fields), set())
         return hits, self._unindexed[fields], exact
+
+    def _lookup_within(self, filter: Mapping[str, Any]) -> tuple[set[Any], set[Any], bool] | None:
+        """``{field: {"$in": [plain values]}}`` on ``_id`` or a one-field index: the union of
+        each value's hits (a socket sweep re-checks thousands of tokens at once). Every hit is
+        matched against the whole filter afterwards."""
+        for name, condition in filter.items():
+            values = _plain_in(condition)
+            if values is None:
+                continue
+            if name == "_id":
+                return {v for v in values if v in self._documents}, set(), False
+            index = self._maps.get((name,))
+            if index is not None:
+                hits: set[Any] = set()
+                for value in values:
+                    hits.update(index.get((value,), ()))
+                return hits, self._unindexed[(name,)], False
+        return None
 
     def candidates(self, filter: Any) -> list[tuple[Any, bool]] | None:
         """Documents that may match ``filter``, in insertion order, each with whether it
@@ -330,6 +348,16 @@ def _index_fields(index: Mapping[str, Any]) -> Fields:
 def _tops(fields: Fields) -> frozenset[str]:
     """The top-level fields of an index's paths (what an update of top-level fields moves)."""
     return frozenset(path.split(".", 1)[0] for path in fields)
+
+
+def _plain_in(condition: Any) -> list[Any] | None:
+    """The values of a ``{"$in": [...]}`` condition when every one is plain, else None."""
+    if not isinstance(condition, Mapping) or len(condition) != 1:
+        return None
+    values = condition.get("$in")
+    if not isinstance(values, list | tuple) or not all(_plain(v) for v in values):
+        return None
+    return list(values)
 
 
 def _equalities(filter: Mapping[str, Any]) -> tuple[dict[str, Any], bool]:
