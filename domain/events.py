@@ -9,7 +9,6 @@ to its local subscribers (best-effort pushes, caches) and to the durable ``Event
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import dataclasses
 import logging
@@ -17,6 +16,8 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
+
+from domain.bus_run import run_handlers
 
 log = logging.getLogger(__name__)
 
@@ -276,31 +277,9 @@ class EventBus:
         await self.run_local(event)
 
     async def run_local(self, event: Event) -> None:
-        """Every handler at once (as ``gather`` would run them), the last one in this task and
-        the others in tasks of their own: one task fewer per event, which a chat message's
-        publish notices. A handler's failure is logged; cancelling the publisher cancels all."""
+        """Every handler, as concurrent as ``gather`` would run them, without a task for a
+        handler that never waits (``domain.bus_run``). A handler's failure is logged;
+        cancelling the publisher cancels all."""
         handlers = [h for cls in type(event).__mro__ for h in self._handlers.get(cls, ())]
-        if not handlers:
-            return
-        started = [asyncio.ensure_future(h(event)) for h in handlers[:-1]]
-        try:
-            # The inline handler first: the started ones run whenever it waits.
-            for run in (handlers[-1](event), *started):
-                try:
-                    await run
-                except asyncio.CancelledError as exc:
-                    if _cancelling():
-                        raise
-                    log.error("event handler failed for %r", event, exc_info=exc)
-                except Exception as exc:
-                    log.error("event handler failed for %r", event, exc_info=exc)
-        except asyncio.CancelledError:
-            for task in started:
-                task.cancel()
-            raise
-
-
-def _cancelling() -> bool:
-    """Whether the running task itself is being cancelled (not a handler cancelling itself)."""
-    task = asyncio.current_task()
-    return task is not None and task.cancelling() > 0
+        if handlers:
+            await run_handlers(handlers, event)

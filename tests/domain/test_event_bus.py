@@ -83,3 +83,76 @@ async def test_cancelling_the_publisher_cancels_every_handler() -> None:
     for _ in range(3):
         await asyncio.sleep(0)
     assert sorted(cancelled) == ["inline", "task"]
+
+
+async def test_handlers_that_never_wait_run_in_the_publishers_task_last_first() -> None:
+    bus, seen = EventBus(), []
+
+    def handler_named(name: str):
+        async def handler(event: ChallengePosted) -> None:
+            seen.append((name, asyncio.current_task()))
+        return handler
+
+    for name in ("first", "second", "third"):
+        bus.subscribe(ChallengePosted, handler_named(name))
+    tasks_before = len(asyncio.all_tasks())
+    await bus.publish(ChallengePosted("c1"))
+    publisher = asyncio.current_task()
+    assert seen == [("third", publisher), ("second", publisher), ("first", publisher)]
+    assert len(asyncio.all_tasks()) == tasks_before  # no task was started for them
+
+
+async def test_a_waiting_handler_goes_on_in_the_task_that_started_it(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """Its timeouts and current task stay its own, and the others run meanwhile."""
+    bus, seen = EventBus(), []
+    others_ran = asyncio.Event()
+
+    async def waits(event: ChallengePosted) -> None:
+        started_in = asyncio.current_task()
+        try:
+            async with asyncio.timeout(0.05):
+                await others_ran.wait()  # set by the other handler, in its own task
+                await asyncio.sleep(5)
+        except TimeoutError:
+            seen.append("timed out")
+        seen.append(asyncio.current_task() is started_in)
+
+    async def other(event: ChallengePosted) -> None:
+        await asyncio.sleep(0)
+        others_ran.set()
+        seen.append("other")
+
+    async def quick(event: ChallengePosted) -> None:
+        seen.append("quick")
+
+    for handler in (other, waits, quick):
+        bus.subscribe(ChallengePosted, handler)
+    with caplog.at_level(logging.ERROR):
+        await asyncio.wait_for(bus.publish(ChallengePosted("c1")), 5)
+    assert seen == ["quick", "other", "timed out", True]
+    assert not [r for r in caplog.records if r.exc_info]
+    assert asyncio.current_task().cancelling() == 0  # the publisher was never cancelled
+
+
+async def test_a_handler_failing_before_it_waits_is_logged_and_the_rest_run(
+        caplog: pytest.LogCaptureFixture) -> None:
+    bus, ran = EventBus(), []
+
+    async def fails(event: ChallengePosted) -> None:
+        raise ValueError("at once")
+
+    async def waits(event: ChallengePosted) -> None:
+        await asyncio.sleep(0)
+        raise RuntimeError("after a wait")
+
+    async def works(event: ChallengePosted) -> None:
+        ran.append(event.challenge_id)
+
+    for handler in (works, waits, fails):
+        bus.subscribe(ChallengePosted, handler)
+    with caplog.at_level(logging.ERROR):
+        await bus.publish(ChallengePosted("c1"))
+    assert ran == ["c1"]
+    assert sorted(r.exc_info[1].args[0] for r in caplog.records if r.exc_info) == [
+        "after a wait", "at once"]
