@@ -46,7 +46,11 @@ class MemoryLog:
         self._once: dict[str, float] = {}
 
     def _stream(self, name: str) -> _Stream:
-        return self._streams.setdefault(name, _Stream())
+        # (setdefault would build a _Stream, with its Event, list and dict, on every call)
+        found = self._streams.get(name)
+        if found is None:
+            found = self._streams[name] = _Stream()
+        return found
 
     async def append(self, stream: str, record: dict[str, Any]) -> str:
         target = self._stream(stream)

@@ -48,6 +48,8 @@ class MemoryCollection:
         return MemoryCursor(cursor)
 
     async def find_one(self, filter: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if not kwargs and len(args) <= 1:  # a filter and maybe a projection: most reads
+            return find_first(self._sync, filter, args[0] if args else None)
         kwargs = _drop_session(kwargs)
         if len(args) <= 1 and set(kwargs) <= {"projection"} and not (args and kwargs):
             return find_first(self._sync, filter, args[0] if args else kwargs.get("projection"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import bson
@@ -22,7 +23,7 @@ from mongomock import collection as mongomock_collection
 from pymongo.results import UpdateResult
 
 from domain.adapters.memory_documents import stored_form
-from domain.adapters.memory_index import IndexedCollection
+from domain.adapters.memory_index import IndexedCollection, IndexedCollectionStore
 
 _OPERATORS = ("$set", "$unset", "$inc", "$max", "$min")
 _MISSING = object()
@@ -30,35 +31,55 @@ _MISSING = object()
 
 def _plain_fields(update: Any) -> list[tuple[str, str, Any]] | None:
     """(operator, field, value) for each change, or None outside the plain subset."""
-    if not isinstance(update, Mapping) or not update:
+    if not _mapping(update) or not update:
         return None
     changes: list[tuple[str, str, Any]] = []
+    names: set[str] = set()
     for operator, fields in update.items():
-        if operator not in _OPERATORS or not isinstance(fields, Mapping) or not fields:
+        if operator not in _OPERATORS or not _mapping(fields) or not fields:
             return None
         for name, value in fields.items():
-            if not isinstance(name, str) or not name or "." in name or "$" in name \
-                    or "\0" in name or name == "_id":
-                return None
+            if name not in _PLAIN_NAMES:
+                if not _plain_name(name):
+                    return None
+                if len(_PLAIN_NAMES) < 10_000:  # the domain's few field names
+                    _PLAIN_NAMES.add(name)
             changes.append((operator, name, value))
-    if len({name for _, name, _ in changes}) != len(changes):
+            names.add(name)
+    if len(names) != len(changes):
         return None  # one field under two operators: MongoDB refuses it, mongomock says so
     return changes
+
+
+_PLAIN_NAMES: set[str] = set()  # names _plain_name accepted (str only, and nothing else equals one)
+
+
+def _mapping(value: Any) -> bool:
+    return type(value) is dict or isinstance(value, Mapping)  # (an ABC check costs more)
+
+
+def _plain_name(name: Any) -> bool:
+    return type(name) is str and bool(name) and "." not in name and "$" not in name \
+        and "\0" not in name and name != "_id"
 
 
 def update_one(collection: mongomock.Collection, filter: Any, update: Any,
                kwargs: Mapping[str, Any]) -> UpdateResult | None:
     """``collection.update_one(filter, update)`` for the plain subset; None otherwise."""
-    if any(value for value in kwargs.values()) or not isinstance(filter, Mapping):
+    if any(value for value in kwargs.values()) or not _mapping(filter):
         return None  # upsert, hint, collation, array filters...: mongomock's path
     changes = _plain_fields(update)
     if changes is None:
         return None
     # As mongomock's _update: stored datetimes are naive UTC with milliseconds.
     patch = stored_form
-    spec = patch(filter)
     updaters: Any = mongomock_collection._updaters
-    doc = next(iter(collection._iter_documents(spec)), None)
+    store = collection._store
+    if len(filter) == 1 and type(filter.get("_id")) is str and (
+            isinstance(store, IndexedCollectionStore)):
+        doc = store._documents.get(filter["_id"])  # by id (a str is stored as it is)
+    else:
+        doc = next(iter(collection._iter_documents(patch(filter))), None)
     if doc is None:
         return _result(0, 0)
     before = {name: doc.get(name, _MISSING) for _, name, _ in changes}
@@ -90,10 +111,12 @@ def update_one(collection: mongomock.Collection, filter: Any, update: Any,
 
 def _set(doc: dict[str, Any], name: str, value: Any) -> None:
     """mongomock's ``$set`` of a plain top-level field (its name checked by _plain_fields):
-    sequences copied, the value refused as pymongo refuses what BSON cannot hold."""
-    if isinstance(value, tuple | list):
-        value = copy.deepcopy(value)
-    bson.encode({name: value})
+    sequences copied, the value refused as pymongo refuses what BSON cannot hold (a datetime
+    always fits: stored_form made it naive UTC)."""
+    if type(value) is not datetime:
+        if isinstance(value, tuple | list):
+            value = copy.deepcopy(value)
+        bson.encode({name: value})
     doc[name] = value
 
 
