@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from beanie import Document
-from pydantic import PrivateAttr
+from pydantic import BaseModel, PrivateAttr
 from pydantic_core import PydanticUndefined
 
 
@@ -85,4 +85,34 @@ def construct_trusted(document: type[D], **values: Any) -> D:
     _set(built, "__pydantic_fields_set__", values.keys() | blank.fields_set)  # a new set
     _set(built, "__pydantic_private__",
          {k: type(v)() if type(v) in _FRESH else v for k, v in blank.private})
+    return built
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def copied_with(model: M, update: dict[str, Any]) -> M:
+    """``model.model_copy(update=update)`` (a shallow copy with those fields replaced), with the
+    instance state its ``__copy__`` gives set directly: a listing copies every challenge it
+    hands out, and model_copy reads a dozen attributes through lazy_model's
+    ``__getattribute__``. Models keeping extra fields take model_copy itself (it sorts the
+    update into fields and extras). tests/domain/test_documents.py compares the two."""
+    cls = type(model)
+    if cls.model_config.get("extra") == "allow":
+        return model.model_copy(update=update)
+    built: M = cls.__new__(cls)
+    values = _get(model, "__dict__").copy()
+    values.update(update)
+    _set(built, "__dict__", values)
+    extra = _get(model, "__pydantic_extra__")
+    _set(built, "__pydantic_extra__", None if extra is None else extra.copy())
+    fields_set = set(_get(model, "__pydantic_fields_set__"))
+    fields_set.update(update)
+    _set(built, "__pydantic_fields_set__", fields_set)
+    try:
+        private = _get(model, "__pydantic_private__")
+    except AttributeError:
+        private = None
+    _set(built, "__pydantic_private__", None if private is None else {
+        k: v for k, v in private.items() if v is not PydanticUndefined})
     return built

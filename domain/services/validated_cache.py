@@ -19,6 +19,8 @@ from typing import Any, Generic, TypeVar
 from beanie import Document
 from pydantic import BaseModel
 
+from domain.models.base import copied_with
+
 D = TypeVar("D", bound=Document)
 R = TypeVar("R")
 
@@ -36,7 +38,7 @@ def _detached(value: Any) -> Any:
     if kind is dict:
         return {key: _detached(item) for key, item in value.items()}
     if isinstance(value, BaseModel) and not value.model_config.get("frozen"):
-        return value.model_copy(update=_detached_fields(value))
+        return copied_with(value, _detached_fields(value))
     return value  # immutable: enums, frozen models, ObjectIds...
 
 
@@ -66,8 +68,7 @@ class ValidatedCache(Generic[D]):
                 self._entries.clear()  # bounded; the next pages fill it again
             entry = self._entries[raw["_id"]] = (raw, self.model.model_validate(raw))
         kept = entry[1]
-        copied: D = kept.model_copy(update=_detached_fields(kept))
-        return copied
+        return copied_with(kept, _detached_fields(kept))
 
 
 class RenderedCache(Generic[D]):
