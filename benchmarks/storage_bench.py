@@ -33,7 +33,7 @@ DATA_DIR: str | None = None  # --data-dir: the durable embedded store (journal +
 # Measured with this script (--code) on the code before issue 18's storage work (main at
 # a732f0c), back to back with this code on the shared 2-core machine at load 0.4-3 (sessions
 # differ: compare within one).
-BEFORE = {"messages": "609-1293 us CPU each", "listing": "2352-4607 us CPU each"}
+BEFORE = {"messages": "609-1312 us CPU each", "listing": "2352-4612 us CPU each"}
 
 
 async def _app() -> Any:
