@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+from domain.adapters.socket_push import conversation_room
 from domain.services.conversations import send_message
 from tests.realtime.conftest import LiveServer, Person
 
@@ -79,3 +80,19 @@ async def test_every_transport_gets_broadcasts_and_acks_in_order(
         assert [p["message"]["seq"] for p in pushed] == list(range(1, 31))
         read = await tab.call("message:read", {"conversation_id": conversation_id, "seq": 30})
         assert read["ok"]
+
+
+async def test_a_room_broadcast_with_bytes_goes_out_as_binary(
+        server: LiveServer, pair: tuple[Person, Person, str]) -> None:
+    # Broadcasts are encoded as text without searching them for bytes; one carrying bytes
+    # still reaches every member as a binary attachment, intact.
+    _, bob, conversation_id = pair
+    tabs = [await server.client(bob) for _ in range(2)]
+    for tab in tabs:
+        await tab.call("conversation:join", {"conversation_id": conversation_id})
+    blob = bytes(range(256)) * 4
+    await server.realtime.sio.emit("file", {"name": "x.bin", "data": blob},
+                                   to=conversation_room(conversation_id))
+    for tab in tabs:
+        got = (await tab.wait_for("file"))[0]
+        assert got == {"name": "x.bin", "data": blob}
