@@ -65,3 +65,17 @@ def test_the_listing_filters_are_decided_without_mongomock() -> None:
            "created_at": datetime(2026, 1, 1, tzinfo=UTC)}
     assert matcher(doc) is True
     assert matcher({**doc, "state": "funded"}) is False
+
+
+def test_null_and_bool_equalities_are_decided_without_mongomock() -> None:
+    # The sockets' token re-check: thousands of tokens, each was left to mongomock's $in.
+    live = compile_filter({"token_hash": {"$in": ["a", "b"]}, "revoked_at": None})
+    assert live is not None
+    assert live({"token_hash": "a", "revoked_at": None}) is True
+    assert live({"token_hash": "b"}) is True  # missing is null
+    assert live({"token_hash": "a", "revoked_at": datetime(2026, 1, 1, tzinfo=UTC)}) is False
+    allowed = compile_filter({"_id": {"$in": ["u1"]}, "banned": False})
+    assert allowed is not None
+    assert allowed({"_id": "u1", "banned": False}) is True
+    assert allowed({"_id": "u1", "banned": True}) is False
+    assert allowed({"_id": "u1", "banned": 0}) is None  # mongomock's call

@@ -5,9 +5,10 @@ wrappers; a listing page of 200 candidates spent most of its CPU there. ``compil
 turns a filter into a function answering True, False or None ("not sure") per document. It is
 sure only where Python and MongoDB agree without subtlety: top-level or dotted paths through
 sub-documents (never through arrays), equality, ``$in``, ``$ne`` and ranges on strings, ints,
-floats, datetimes and ObjectIds of one kind, ``$exists``, ``$and`` / ``$or``. Anything else
-(arrays in a path, bools, regexes, mixed kinds, unknown operators...) is "not sure" and
-mongomock's matcher decides, so this can make matching faster but never different.
+floats, datetimes and ObjectIds of one kind, equality with null or a bool, ``$exists``,
+``$and`` / ``$or``. Anything else (arrays in a path, bools in ranges, regexes, mixed kinds,
+unknown operators...) is "not sure" and mongomock's matcher decides, so this can make
+matching faster but never different.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ Verdict = bool | None
 Matcher = Callable[[Mapping[str, Any]], Verdict]
 
 _MISSING = object()
+_UNSURE = object()
 _RANGES = {"$gt": lambda a, b: a > b, "$gte": lambda a, b: a >= b,
            "$lt": lambda a, b: a < b, "$lte": lambda a, b: a <= b}
 
@@ -42,7 +44,7 @@ def _kind(value: Any) -> str | None:
 
 
 def _getter(path: str) -> Callable[[Mapping[str, Any]], Any]:
-    """The value at ``path``, ``_MISSING``, or None when an array is on the way (not sure)."""
+    """The value at ``path``, ``_MISSING``, or ``_UNSURE`` when an array is on the way."""
     parts = path.split(".")
     if len(parts) == 1:
         return lambda doc: doc.get(path, _MISSING)
@@ -51,7 +53,7 @@ def _getter(path: str) -> Callable[[Mapping[str, Any]], Any]:
         value: Any = doc
         for part in parts:
             if isinstance(value, list):
-                return None
+                return _UNSURE
             if not isinstance(value, Mapping):
                 return _MISSING
             value = value.get(part, _MISSING)
@@ -71,7 +73,7 @@ def _condition(path: str, condition: Any) -> Matcher | None:
 
         def match_all(doc: Mapping[str, Any]) -> Verdict:
             value = get(doc)
-            if value is None or isinstance(value, list):
+            if value is None or value is _UNSURE or isinstance(value, list):
                 return None  # null, or an array: MongoDB's rules differ from Python's
             sure = True
             for check in checks:
@@ -82,17 +84,38 @@ def _condition(path: str, condition: Any) -> Matcher | None:
             return True if sure else None
 
         return match_all
+    if condition is None or type(condition) is bool:
+        return _literal(get, condition, dotted="." in path)
     equal = _operator("$eq", condition)
     if equal is None:
         return None
 
     def match_equal(doc: Mapping[str, Any]) -> Verdict:
         value = get(doc)
-        if value is None or isinstance(value, list):
+        if value is None or value is _UNSURE or isinstance(value, list):
             return None
         return equal(value)
 
     return match_equal
+
+
+def _literal(get: Callable[[Mapping[str, Any]], Any], literal: bool | None,
+             dotted: bool) -> Matcher:
+    """``{path: None}`` (null or missing, as ``revoked_at: None``) and ``{path: True/False}``
+    (a bool only: MongoDB never equates it with a number). Arrays, and a dotted path that
+    ends early (``sub.x`` where ``sub`` is null), are left to mongomock."""
+    def match_literal(doc: Mapping[str, Any]) -> Verdict:
+        value = get(doc)
+        if value is _UNSURE or isinstance(value, list) or (dotted and value is _MISSING):
+            return None
+        if literal is None:
+            return value is None or value is _MISSING
+        if type(value) is bool:
+            return value is literal
+        # mongomock takes 1 for True as Python does (MongoDB does not): its call.
+        return None if isinstance(value, int | float) else False
+
+    return match_literal
 
 
 def _operator(op: str, operand: Any) -> Callable[[Any], Verdict] | None:
