@@ -38,7 +38,8 @@ log = logging.getLogger(__name__)
 # The pub/sub channel every node and write-only emitter shares.
 SOCKET_CHANNEL = "openchance-socketio"
 
-_PUSHED_CHALLENGES = RenderedCache(Challenge, render_challenge)
+_PUSHED_CHALLENGES: RenderedCache[Challenge, dict[str, Any]] = RenderedCache(
+    Challenge, render_challenge)
 
 Emit = Callable[[str, dict[str, Any], str | list[str]], Awaitable[None]]
 

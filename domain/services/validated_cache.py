@@ -71,7 +71,7 @@ class ValidatedCache(Generic[D]):
         return copied_with(kept, _detached_fields(kept))
 
 
-class RenderedCache(Generic[D]):
+class RenderedCache(Generic[D, R]):
     """A document's rendering (its view as clients get it), computed once per stored form.
 
     For pushes that render the same document again and again (a watched challenge changing
