@@ -94,6 +94,8 @@ def setup_sockets(app: web.Application, options: SocketOptions | None = None) ->
         sweeper = asyncio.create_task(drop_silent_sockets(manager.direct_sockets, sio.eio))
         yield
         sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeper
         pushes.closed = True
         await guard.stop()
         await live.stop()
