@@ -25,6 +25,8 @@ from typing import Any, Protocol
 class PacketWriter(Protocol):
     def write_packet(self, pkt: Any) -> None: ...
 
+    def end(self) -> None: ...
+
 
 class SocketQueue:
     __slots__ = ("_early", "_queue", "writer")
@@ -69,7 +71,9 @@ class SocketQueue:
 
     def put_nowait(self, pkt: Any) -> None:
         if self.writer is not None:
-            if pkt is not None:  # None only ever stops a writer task; there is none here
+            if pkt is None:  # Engine.IO's "stop writing": its writer would close the socket
+                self.writer.end()
+            else:
                 self.writer.write_packet(pkt)
         elif self._queue is not None:
             self._queue.put_nowait(pkt)

@@ -46,6 +46,7 @@ from engineio import packet as eio_packet
 from realtime.sockets.socket_queue import SocketQueue
 
 log = logging.getLogger(__name__)
+_CLOSING: set[asyncio.Task[Any]] = set()  # WebSocket closes under way (see DirectWebSocket.end)
 
 # Above this many unsent bytes a socket is slow: it gets its packets through its own queue
 # (where its writer waits for the transport to drain) instead of growing the buffer further.
@@ -200,6 +201,15 @@ class DirectWebSocket:
         if transport is not None and (transport.get_write_buffer_size()
                                       > self.options.slow_consumer_bytes):
             self.drop()
+
+    def end(self) -> None:
+        """No more packets (a None put in the queue, as a kick does): close the WebSocket, as
+        Engine.IO's writer task does when it takes a None."""
+        sock = self._sock
+        if sock is not None and not sock.closed:
+            task = asyncio.get_running_loop().create_task(sock.close())
+            _CLOSING.add(task)
+            task.add_done_callback(_CLOSING.discard)
 
     async def close(self) -> None:
         assert self._sock is not None
