@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pymongo.errors import DuplicateKeyError
 
-from domain.adapters.memory_index import IndexedCollectionStore, indexed
+from domain.adapters.memory_collection import indexed
+from domain.adapters.memory_index import IndexedCollectionStore
 from domain.adapters.memory_mongo import MemoryMongoClient
 
 # Mostly a few plain values (so queries and updates hit), sometimes what the index cannot hold.

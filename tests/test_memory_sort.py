@@ -8,8 +8,8 @@ import mongomock
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.adapters.memory_collection import indexed
 from domain.adapters.memory_cursor import MemoryCursor
-from domain.adapters.memory_index import indexed
 
 values = st.one_of(st.integers(-5, 5), st.floats(-5, 5, allow_nan=False),
                    st.datetimes(timezones=st.just(UTC), min_value=datetime(2000, 1, 1)))

@@ -310,7 +310,8 @@ class JournaledMongoClient(MemoryMongoClient):
 
 def _store(collection: Any) -> Any:
     """mongomock's document store of a collection (a private detail of the pinned version,
-    read only here and in memory_index): documents by id, as the collection holds them."""
+    read only here, in memory_index and in memory_collection): documents by id, as the
+    collection holds them."""
     return collection._store
 
 

@@ -16,8 +16,8 @@ import mongomock
 from pymongo import ReturnDocument
 from pymongo.results import BulkWriteResult
 
+from domain.adapters.memory_collection import indexed
 from domain.adapters.memory_cursor import MemoryCursor, find_first
-from domain.adapters.memory_index import indexed
 from domain.adapters.memory_update import update_one as plain_update_one
 
 _SERVER_VERSION = "7.0.0"

@@ -22,8 +22,9 @@ import mongomock
 from mongomock import collection as mongomock_collection
 from pymongo.results import UpdateResult
 
+from domain.adapters.memory_collection import IndexedCollection
 from domain.adapters.memory_documents import stored_form
-from domain.adapters.memory_index import IndexedCollection, IndexedCollectionStore
+from domain.adapters.memory_index import IndexedCollectionStore
 
 _OPERATORS = ("$set", "$unset", "$inc", "$max", "$min")
 _MISSING = object()

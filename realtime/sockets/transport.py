@@ -179,7 +179,7 @@ class DirectWebSocket:
                 try:
                     await eio.receive(eio_packet.Packet(encoded_packet=data))
                 except eio_exceptions.UnknownPacketError:
-                    pass
+                    pass  # as Engine.IO: a packet type it does not know is ignored
                 except eio_exceptions.SocketIsClosedError:
                     break
                 except Exception:

@@ -7,15 +7,22 @@ import asyncio
 
 from domain.adapters.socket_push import conversation_room
 from domain.services.conversations import send_message
-from tests.realtime.conftest import LiveServer, Person
+from tests.realtime.conftest import LiveClient, LiveServer, Person
+
+
+async def joined_tabs(server: LiveServer, who: Person, conversation_id: str,
+                      count: int) -> list[LiveClient]:
+    """``count`` sockets of ``who``, each joined to the conversation."""
+    tabs = [await server.client(who) for _ in range(count)]
+    for tab in tabs:
+        await tab.call("conversation:join", {"conversation_id": conversation_id})
+    return tabs
 
 
 async def test_broadcasts_use_shared_frames_and_keep_per_socket_order(
         server: LiveServer, pair: tuple[Person, Person, str]) -> None:
     alice, bob, conversation_id = pair
-    tabs = [await server.client(bob) for _ in range(12)]
-    for tab in tabs:
-        await tab.call("conversation:join", {"conversation_id": conversation_id})
+    tabs = await joined_tabs(server, bob, conversation_id, 12)
     manager = server.realtime.manager
     before = manager.direct_writes
     # Many sends in one go (a bot, say): several land in one loop iteration and share writes.
@@ -87,9 +94,7 @@ async def test_a_room_broadcast_with_bytes_goes_out_as_binary(
     # Broadcasts are encoded as text without searching them for bytes; one carrying bytes
     # still reaches every member as a binary attachment, intact.
     _, bob, conversation_id = pair
-    tabs = [await server.client(bob) for _ in range(2)]
-    for tab in tabs:
-        await tab.call("conversation:join", {"conversation_id": conversation_id})
+    tabs = await joined_tabs(server, bob, conversation_id, 2)
     blob = bytes(range(256)) * 4
     await server.realtime.sio.emit("file", {"name": "x.bin", "data": blob},
                                    to=conversation_room(conversation_id))
