@@ -14,6 +14,9 @@ from domain.models.common import utcnow
 from domain.ports import DeadLetter, GroupStats, LogEntry
 
 MAX_LENGTH = 100_000
+# Trimmed in chunks, as Redis trims ``MAXLEN ~``: deleting the oldest entry on every append
+# would shift the whole list each time (quadratic on a long-running server).
+TRIM_SLACK = MAX_LENGTH // 10
 
 
 @dataclass
@@ -57,9 +60,10 @@ class MemoryLog:
         entry_id = f"{next(self._ids)}-0"
         target.entries.append(LogEntry(stream, entry_id, str(record.get("id") or entry_id),
                                        record))
-        if len(target.entries) > MAX_LENGTH:
-            del target.entries[0]
-            target.first_seq += 1
+        excess = len(target.entries) - MAX_LENGTH
+        if excess > TRIM_SLACK:
+            del target.entries[:excess]
+            target.first_seq += excess
         target.grown.set()
         return entry_id
 

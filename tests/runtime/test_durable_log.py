@@ -118,3 +118,22 @@ async def test_an_abandoned_entry_is_taken_over_after_its_lease(streams: Durable
     options = ConsumerOptions(retry=FAST.retry, lease=0.2, block_ms=50)
     await run_until([Consumer(streams, "jobs", "worker", "rescuer", handler, options)],
                     lambda: handler.done == ["stuck"])
+
+
+async def test_the_in_process_log_trims_its_oldest_entries_in_chunks(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import domain.adapters.memory_log as memory_log
+
+    monkeypatch.setattr(memory_log, "MAX_LENGTH", 10)
+    monkeypatch.setattr(memory_log, "TRIM_SLACK", 3)
+    log = MemoryLog()
+    await log.ensure_group("s", "g")
+    lengths = []
+    for i in range(30):
+        await log.append("s", {"id": f"k{i}"})
+        lengths.append((await log.stats())[0].length)
+    # Up to MAX_LENGTH + TRIM_SLACK entries, then cut back to MAX_LENGTH in one go.
+    assert max(lengths) == 13 and lengths[13] == 10
+    read = await log.read("s", "g", "c", count=100, block_ms=10, lease=5.0)
+    # The group had read nothing: it resumes at the oldest entry still kept, in order.
+    assert [e.key for e in read] == [f"k{i}" for i in range(30 - lengths[-1], 30)]
