@@ -70,7 +70,8 @@ def _fields(payload: Mapping[str, Any], required: set[str], optional: frozenset[
         raise ValidationFailed("invalid payload: " + "; ".join(parts))
 
 
-# What a connected socket's environ keeps (see _let_go_of_the_handshake).
+# What a connected socket's environ keeps (see _let_go_of_the_handshake; the request is
+# still needed to open its WebSocket, and is let go of once that is taken over).
 _KEPT_ENVIRON = ("REMOTE_ADDR", "REQUEST_METHOD", "PATH_INFO", "QUERY_STRING",
                  "aiohttp.request")
 

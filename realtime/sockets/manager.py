@@ -12,7 +12,8 @@ from engineio import packet as eio_packet
 from socketio import packet as sio_packet
 
 from realtime.sockets.options import SocketOptions
-from realtime.sockets.transport import DirectWebSocket, text_frame
+from realtime.sockets.transport import DirectWebSocket
+from realtime.sockets.websocket_frames import text_frame
 
 # When busy, the next flush waits as long as the last one took (within these bounds): the
 # bigger the rooms, the more broadcasts share each socket's write, and writing never takes

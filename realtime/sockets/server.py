@@ -27,6 +27,7 @@ from realtime.sockets.transport import (
     drop_silent_sockets,
     install_direct_websocket,
 )
+from realtime.sockets.websocket_frames import GOING_AWAY
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +116,9 @@ def setup_sockets(app: web.Application, options: SocketOptions | None = None) ->
             with contextlib.suppress(Exception):
                 await sio.disconnect(sid)
         await sio.shutdown()
+        # WebSockets taken over from aiohttp are not among the connections it closes.
+        for ws in list(manager.direct_sockets.values()):
+            ws.end(GOING_AWAY, wait=False)
 
     app.cleanup_ctx.append(lifecycle)
     app.on_shutdown.append(disconnect_all)

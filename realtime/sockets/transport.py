@@ -13,6 +13,10 @@ Frames are corked per socket and written with one call per flush: a loopback or 
 is a system call costing several microseconds, far more than the Python around it, so when
 broadcasts come fast several share one write.
 
+A socket on a WebSocket from its first request leaves aiohttp once the handshake is answered
+(``takeover``): its connection is then our protocol, which feeds Engine.IO's socket what
+arrives, and its queue writes what is sent at once, so it has no reader or writer task.
+
 Slow consumers: a socket whose unsent bytes pass ``SocketOptions.slow_consumer_bytes`` (kernel
 buffers full, then our transport buffer) or whose Engine.IO queue passes
 ``slow_consumer_packets`` is disconnected at its next delivery instead of buffering without
@@ -22,7 +26,8 @@ broadcast never awaits a recipient.
 
 This is the one module that touches details python-engineio does not publish (the websocket
 driver slot ``AsyncServer._async['websocket']``, the Engine.IO socket's ``queue``,
-``upgraded``/``closing`` flags and its handler's ``__self__``) and asyncio's ``Queue._getters``.
+``connected``/``upgraded``/``closing`` flags, its server's ``sockets`` table and its handler's
+``__self__``) and asyncio's ``Queue._getters``.
 python-engineio is pinned exactly in pyproject.toml, and
 tests/realtime/conformance/test_official_client.py runs the official JavaScript client through
 this path: an upgrade that changes any of it fails the test command. Each detail degrades to
@@ -32,20 +37,16 @@ Engine.IO's own queue (slower, never wrong) when it is missing.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import inspect
-import logging
-import struct
 from typing import Any
 
 import orjson
-from aiohttp import WSMsgType, web
-from engineio import exceptions as eio_exceptions
-from engineio import packet as eio_packet
+from aiohttp import web
 
 from realtime.sockets.socket_queue import SocketQueue
+from realtime.sockets.takeover import WebSocketConnection, take_over
+from realtime.sockets.websocket_frames import NORMAL, text_frame
 
-log = logging.getLogger(__name__)
 _CLOSING: set[asyncio.Task[Any]] = set()  # WebSocket closes under way (see DirectWebSocket.end)
 
 # Above this many unsent bytes a socket is slow: it gets its packets through its own queue
@@ -63,19 +64,6 @@ class OrjsonCodec:
     @staticmethod
     def loads(data: str | bytes, **_: Any) -> Any:
         return orjson.loads(data)
-
-
-def text_frame(payload: bytes, first_byte: int = 0x81) -> bytes:
-    """A complete, unmasked, final WebSocket text frame (RFC 6455 section 5.2); 0x82 as the
-    first byte makes it a binary one."""
-    size = len(payload)
-    if size < 126:
-        header = struct.pack("!BB", first_byte, size)
-    elif size < 65536:
-        header = struct.pack("!BBH", first_byte, 126, size)
-    else:
-        header = struct.pack("!BBQ", first_byte, 127, size)
-    return header + payload
 
 
 def packet_frame(encoded: str | bytes) -> bytes:
@@ -111,12 +99,13 @@ def _writer_parked(queue: Any) -> bool:
 class DirectWebSocket:
     """Engine.IO's aiohttp WebSocket wrapper, uncompressed, registered for direct writes.
 
-    A socket on a WebSocket from its first request is served here (``_serve``: the reader
-    loop Engine.IO runs, with no writer task, as its ``SocketQueue`` writes each packet at
-    once); a socket upgrading from long-polling keeps Engine.IO's own handler."""
+    A socket on a WebSocket from its first request is taken over from aiohttp after the
+    handshake (see ``takeover``) and gets no writer task: its ``SocketQueue`` writes each
+    packet at once. A socket upgrading from long-polling, or one that cannot be taken over,
+    keeps Engine.IO's own handler on aiohttp's WebSocket."""
 
-    __slots__ = ("_sock", "_transport", "corked", "eio_socket", "handler", "last_seen",
-                 "server")
+    __slots__ = ("_sock", "_transport", "connection", "corked", "eio_socket", "handler",
+                 "last_seen", "server")
     registry: dict[str, DirectWebSocket] = {}  # replaced per server by ``websocket_driver``
     # The server's SocketOptions (slow_consumer_bytes: unsent bytes above which a socket is
     # dropped), set by ``websocket_driver``.
@@ -127,10 +116,11 @@ class DirectWebSocket:
         self.server = server
         self._sock: web.WebSocketResponse | None = None
         self._transport: asyncio.Transport | None = None
+        self.connection: WebSocketConnection | None = None  # once taken over from aiohttp
         self.eio_socket = getattr(handler, "__self__", None)
         # Broadcast frames waiting for the next flush, in emit order (see DirectEmitManager).
         self.corked: list[bytes] = []
-        # When the client last sent anything (loop time), on sockets served by ``_serve``.
+        # When the client last sent anything (loop time), on sockets taken over.
         self.last_seen: float | None = None
 
     async def __call__(self, environ: dict[str, Any]) -> web.WebSocketResponse:
@@ -142,54 +132,43 @@ class DirectWebSocket:
         self._transport = request.transport  # type: ignore[assignment]
         eio = self.eio_socket
         sid = getattr(eio, "sid", None)
+        queue = getattr(eio, "queue", None)
+        if sid is not None and isinstance(queue, SocketQueue) and not eio.connected:
+            connection = await take_over(request, self)
+            if connection is not None:
+                # Engine.IO's handler would do this for a socket on a WebSocket from the
+                # start; from here on the connection's protocol feeds it what arrives.
+                self.connection, self._transport = connection, connection.transport
+                eio.connected = eio.upgraded = True
+                self.last_seen = asyncio.get_running_loop().time()
+                self.registry[sid] = self
+                queue.attach(self)
+                # aiohttp's response and request (and through them its handler and parser)
+                # are not kept: what is left of them goes when aiohttp finishes the request.
+                # The environ is the one Socket.IO keeps for the socket's life.
+                environ.pop("aiohttp.request", None)
+                response, self._sock = self._sock, None
+                return response
         if sid is not None:
             self.registry[sid] = self
         try:
-            queue = getattr(eio, "queue", None)
-            if isinstance(queue, SocketQueue) and not eio.connected:
-                await self._serve(eio, queue)
-            else:
-                await self.handler(self)
+            await self.handler(self)
         finally:
             if sid is not None and self.registry.get(sid) is self:
                 del self.registry[sid]
         return self._sock
 
-    async def _serve(self, eio: Any, queue: SocketQueue) -> None:
-        """What Engine.IO's handler does for a socket that starts on a WebSocket: read packets
-        until the client goes, then close. A client silent for a ping interval and timeout is
-        dropped by ``drop_silent_sockets`` (one task for all, not a timer per socket)."""
-        server, sock = self.server, self._sock
-        assert sock is not None
-        eio.connected = eio.upgraded = True
-        queue.attach(self)
-        clock = asyncio.get_running_loop().time
-        self.last_seen = clock()
-        try:
-            while True:
-                try:
-                    msg = await sock.receive()
-                except asyncio.CancelledError:
-                    break  # as Engine.IO: the server is shutting down
-                self.last_seen = clock()
-                data = msg.data
-                if ((msg.type is not WSMsgType.TEXT and msg.type is not WSMsgType.BINARY)
-                        or len(data) > server.max_http_buffer_size):
-                    break
-                try:
-                    await eio.receive(eio_packet.Packet(encoded_packet=data))
-                except eio_exceptions.UnknownPacketError:
-                    pass  # as Engine.IO: a packet type it does not know is ignored
-                except eio_exceptions.SocketIsClosedError:
-                    break
-                except Exception:
-                    log.exception("Socket.IO packet handling failed")
-        finally:
-            queue.detach()
-            self.corked.clear()
-            with contextlib.suppress(Exception):
-                await sock.close()
-            await eio.close(wait=False, abort=True, reason=server.reason.TRANSPORT_CLOSE)
+    async def connection_ended(self) -> None:
+        """The taken-over connection is gone (and its messages handled): Engine.IO's socket
+        closes, as its handler closes it when the WebSocket ends."""
+        eio, server = self.eio_socket, self.server
+        eio.queue.detach()
+        self.corked.clear()
+        if self.registry.get(eio.sid) is self:
+            del self.registry[eio.sid]
+        await eio.close(wait=False, abort=True, reason=server.reason.TRANSPORT_CLOSE)
+        if server.sockets.get(eio.sid) is eio:
+            del server.sockets[eio.sid]
 
     def write_packet(self, pkt: Any) -> None:
         """Write one Engine.IO packet now, after the frames corked before it. A socket whose
@@ -202,9 +181,13 @@ class DirectWebSocket:
                                       > self.options.slow_consumer_bytes):
             self.drop()
 
-    def end(self) -> None:
+    def end(self, code: int = NORMAL, wait: bool = True) -> None:
         """No more packets (a None put in the queue, as a kick does): close the WebSocket, as
-        Engine.IO's writer task does when it takes a None."""
+        Engine.IO's writer task does when it takes a None (``wait=False``: without waiting
+        for the client's close frame, as when the server stops)."""
+        if self.connection is not None:
+            self.connection.close(code, wait=wait)
+            return
         sock = self._sock
         if sock is not None and not sock.closed:
             task = asyncio.get_running_loop().create_task(sock.close())
