@@ -28,6 +28,7 @@ import asyncio
 import logging
 import os
 import socket
+import time
 from typing import Any, cast
 
 from engineio import exceptions as eio_exceptions
@@ -53,6 +54,18 @@ _TASKS: set[asyncio.Task[Any]] = set()  # handling and closing under way, kept r
 # handling them takes them.
 INBOX_HIGH = 32
 CLOSE_TIMEOUT = 5.0  # after our close frame, how long the client has to answer with its own
+
+
+_last_warning = -60.0
+
+
+def _warn_once_a_minute(exc: Exception) -> None:
+    # Out of descriptors, every new socket fails the same way: one line a minute says so.
+    global _last_warning
+    now = time.monotonic()
+    if now - _last_warning >= 60:
+        _last_warning = now
+        log.warning("WebSocket take-over failed (%s); aiohttp keeps such connections", exc)
 
 
 def _spawn(coro: Any) -> None:
@@ -196,8 +209,8 @@ async def take_over(request: Any, ws: Any) -> WebSocketConnection | None:
             raise
         ours.setblocking(False)
         await asyncio.get_running_loop().connect_accepted_socket(lambda: connection, sock=ours)
-    except (OSError, RuntimeError):
-        log.warning("WebSocket take-over failed; aiohttp keeps the connection", exc_info=True)
+    except (OSError, RuntimeError) as exc:
+        _warn_once_a_minute(exc)
         if ours is not None:
             ours.close()
         theirs.resume_reading()

@@ -11,10 +11,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
+import pytest
 from aiohttp import web
 
+from domain.adapters.socket_push import user_room
 from domain.deps import Deps
 from openchance.settings import Settings
+from realtime.sockets import transport
 from realtime.sockets.websocket_frames import CLOSE, PING, PONG, TEXT
 from tests.realtime.conftest import LiveServer, serve
 from tests.realtime.test_websocket_frames import client_frame
@@ -147,3 +150,18 @@ async def test_stopping_the_server_closes_its_sockets(storage: Any, deps: Deps) 
     opcode, payload = await raw.until(lambda op, _: op in (CLOSE, -1))
     assert (opcode, payload[:2]) == (CLOSE, (1001).to_bytes(2, "big"))
     assert (await raw.until(lambda op, _: False))[0] == -1
+
+
+async def test_a_socket_that_cannot_be_taken_over_stays_on_engineios_handler(
+        server: LiveServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def refuse(request: Any, ws: Any) -> None:
+        return None  # as when aiohttp terminates TLS, or descriptors ran out
+
+    monkeypatch.setattr(transport, "take_over", refuse)
+    alice = await server.person("alice")
+    client = await server.client(alice)
+    (ws,) = server.realtime.manager.direct_sockets.values()
+    assert ws.connection is None
+    assert (await client.call("presence:query", {"user_ids": [alice.id]}))["ok"]
+    await server.realtime.sio.emit("hello", {"n": 1}, to=user_room(alice.id))
+    assert (await client.wait_for("hello", lambda got: len(got) >= 1))[0] == {"n": 1}
