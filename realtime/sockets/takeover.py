@@ -140,7 +140,11 @@ class WebSocketConnection(asyncio.Protocol):
         """Send a close frame (after the frames corked before it) and hang up once the
         client answers, or after CLOSE_TIMEOUT; at once with ``wait=False``."""
         transport = self.transport
-        if self.closing or transport is None or transport.is_closing():
+        if transport is None or transport.is_closing():
+            return
+        if self.closing:  # our close frame went out already: no more waiting, if so asked
+            if not wait:
+                transport.close()
             return
         self.closing = True
         self.ws.flush_corked()

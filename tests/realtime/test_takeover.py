@@ -146,10 +146,18 @@ async def test_stopping_the_server_closes_its_sockets(storage: Any, deps: Deps) 
     server = await lifetime.__anext__()
     alice = await server.person("alice")
     raw = await RawSocket.connect(server.url, alice.token)
+    # One more, already sent a close it never answers (the server would wait 5 s for it).
+    silent = await RawSocket.connect(server.url, alice.token)
+    *_, last = server.realtime.manager.direct_sockets.values()  # registered in order
+    last.end()
+    assert (await silent.until(lambda op, _: op == CLOSE))[0] == CLOSE
+    started = asyncio.get_running_loop().time()
     await lifetime.aclose()  # the app shuts down
     opcode, payload = await raw.until(lambda op, _: op in (CLOSE, -1))
     assert (opcode, payload[:2]) == (CLOSE, (1001).to_bytes(2, "big"))
     assert (await raw.until(lambda op, _: False))[0] == -1
+    assert (await silent.until(lambda op, _: False))[0] == -1
+    assert asyncio.get_running_loop().time() - started < 3
 
 
 async def test_a_socket_that_cannot_be_taken_over_stays_on_engineios_handler(
