@@ -40,6 +40,7 @@ from realtime.sockets.websocket_frames import (
     INVALID_DATA,
     NORMAL,
     PING,
+    PONG,
     TEXT,
     FrameError,
     FrameReader,
@@ -48,7 +49,7 @@ from realtime.sockets.websocket_frames import (
 )
 
 log = logging.getLogger(__name__)
-_TASKS: set[asyncio.Task[Any]] = set()  # handling and closing under way, kept referenced
+_TASKS: set[asyncio.Task[Any]] = set()  # see spawn_kept
 
 # Messages waiting to be handled at which this socket is no longer read, until the task
 # handling them takes them.
@@ -68,7 +69,8 @@ def _warn_once_a_minute(exc: Exception) -> None:
         log.warning("WebSocket take-over failed (%s); aiohttp keeps such connections", exc)
 
 
-def _spawn(coro: Any) -> None:
+def spawn_kept(coro: Any) -> None:
+    """Run ``coro`` in a task kept referenced until it ends (the loop holds tasks weakly)."""
     task = asyncio.get_running_loop().create_task(coro)
     _TASKS.add(task)
     task.add_done_callback(_TASKS.discard)
@@ -118,11 +120,11 @@ class WebSocketConnection(asyncio.Protocol):
             elif opcode == BINARY:
                 inbox.append(payload)
             elif opcode == PING:
-                self._write(text_frame(payload, 0x8A))
+                self._write(text_frame(payload, 0x80 | PONG))
         if inbox:  # handled even when the client closed right after sending them
             if not self.draining:
                 self.draining = True
-                _spawn(self._drain())
+                spawn_kept(self._drain())
             if len(inbox) >= INBOX_HIGH and self.transport is not None:
                 self.transport.pause_reading()
 
@@ -134,7 +136,7 @@ class WebSocketConnection(asyncio.Protocol):
         if self._close_timer is not None:
             self._close_timer.cancel()
         if not self.draining:  # else the handling task ends it, after the messages before
-            _spawn(self.ws.connection_ended())
+            spawn_kept(self.ws.connection_ended())
 
     def close(self, code: int = NORMAL, reason: str = "", wait: bool = True) -> None:
         """Send a close frame (after the frames corked before it) and hang up once the
@@ -162,7 +164,7 @@ class WebSocketConnection(asyncio.Protocol):
         if not self.closing:  # the client's close: echo its code, then hang up
             self.closing = True
             self.ws.flush_corked()
-            transport.write(text_frame(payload[:2], 0x88))
+            transport.write(text_frame(payload[:2], 0x80 | CLOSE))
         transport.close()
 
     def _write(self, frame: bytes) -> None:

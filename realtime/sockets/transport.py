@@ -44,10 +44,8 @@ import orjson
 from aiohttp import web
 
 from realtime.sockets.socket_queue import SocketQueue
-from realtime.sockets.takeover import WebSocketConnection, take_over
+from realtime.sockets.takeover import WebSocketConnection, spawn_kept, take_over
 from realtime.sockets.websocket_frames import NORMAL, text_frame
-
-_CLOSING: set[asyncio.Task[Any]] = set()  # WebSocket closes under way (see DirectWebSocket.end)
 
 # Above this many unsent bytes a socket is slow: it gets its packets through its own queue
 # (where its writer waits for the transport to drain) instead of growing the buffer further.
@@ -190,9 +188,7 @@ class DirectWebSocket:
             return
         sock = self._sock
         if sock is not None and not sock.closed:
-            task = asyncio.get_running_loop().create_task(sock.close())
-            _CLOSING.add(task)
-            task.add_done_callback(_CLOSING.discard)
+            spawn_kept(sock.close())
 
     async def close(self) -> None:
         assert self._sock is not None
